@@ -1,0 +1,55 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check lint format check-content migrate bench browsers clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, migrate and serve at http://$${COURSE_HOST:-127.0.0.1}:$${COURSE_PORT:-8000}
+run: $(STAMP)
+	$(BIN)/course check-content
+	$(BIN)/course migrate
+	$(BIN)/course serve
+
+## test: lint, types, and the whole suite (unit, web, browser)
+test: $(STAMP) browsers check
+	$(BIN)/pytest
+
+## check: ruff (lint and format) and mypy on course/
+check: $(STAMP)
+	$(BIN)/ruff check course tests
+	$(BIN)/ruff format --check course tests
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format course tests
+	$(BIN)/ruff check --fix course tests
+
+check-content: $(STAMP)
+	$(BIN)/course check-content
+
+migrate: $(STAMP)
+	$(BIN)/course migrate
+
+## browsers: Chromium for the browser tests (Debian's package, else Playwright's download)
+browsers:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		$(BIN)/playwright install chromium; \
+	fi
+
+## bench: requests per second and latency of the app against a bare FastAPI route
+bench: $(STAMP)
+	$(BIN)/python tests/perf/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

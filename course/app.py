@@ -1,0 +1,98 @@
+"""The application factory: settings in, a ready ASGI app out."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from course.content.loader import load_catalogue
+from course.content.schema import AUDIENCE_LABELS
+from course.db import create_db_engine
+from course.deps import RedirectTo
+from course.learning.routes import router as learning_router
+from course.quizzes.routes import router as quizzes_router
+from course.safety.routes import router as safety_router
+from course.security import (
+    CsrfRejected,
+    SecurityHeadersMiddleware,
+    make_csrf_check,
+    security_headers,
+)
+from course.settings import REPO_ROOT, Settings, get_settings
+from course.web import CachedStaticFiles, build_templates, render
+
+STATIC_DIR = REPO_ROOT / "static"
+log = logging.getLogger("course")
+
+ERROR_PAGES = {
+    403: ("error/403.html", "We could not accept that"),
+    404: ("error/404.html", "Page not found"),
+    405: ("error/404.html", "Page not found"),
+    500: ("error/500.html", "Something went wrong on our side"),
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app: load and check content, open the database, wire routes and safeguards."""
+    settings = settings or get_settings()
+    secret_key = settings.resolved_secret_key()
+    catalogue = load_catalogue(settings.content_dir)  # raises ContentError on any mistake
+    app = FastAPI(
+        title="course",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(make_csrf_check(secret_key))],
+    )
+    app.state.settings = settings
+    app.state.secret_key = secret_key
+    app.state.catalogue = catalogue
+    app.state.engine = create_db_engine(settings.sqlalchemy_url())
+    app.state.templates = build_templates(
+        STATIC_DIR, {"audiences": AUDIENCE_LABELS, "catalogue": catalogue}
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
+    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
+    for router in (learning_router, quizzes_router, safety_router):
+        app.include_router(router)
+    add_error_pages(app)
+    return app
+
+
+def error_page(request: Request, status_code: int) -> Response:
+    """A friendly page for an error status, without any internals."""
+    template, title = ERROR_PAGES.get(status_code, ERROR_PAGES[500])
+    return render(request, template, {"title": title}, status_code=status_code)
+
+
+def add_error_pages(app: FastAPI) -> None:
+    """Friendly 403, 404 and 500 pages; redirects for pages that need an age band first."""
+
+    @app.exception_handler(RedirectTo)
+    async def redirect(_request: Request, exc: RedirectTo) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, _exc: CsrfRejected) -> Response:
+        return error_page(request, 403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_page(request, exc.status_code if exc.status_code in ERROR_PAGES else 500)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, _exc: RequestValidationError) -> Response:
+        return error_page(request, 404)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        response = error_page(request, 500)
+        # This handler runs outside the middleware stack, so add the headers here too.
+        for name, value in security_headers(hsts=app.state.settings.secure_cookies):
+            response.headers[name.decode()] = value.decode()
+        return response

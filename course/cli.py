@@ -1,0 +1,111 @@
+"""The `course` command: serve, migrate, check-content."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from course.settings import Settings, get_settings
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Check the content, then serve the app with uvicorn."""
+    import uvicorn
+
+    # Workers are separate processes that read settings from the environment.
+    for name in ("host", "port", "workers"):
+        value = getattr(args, name)
+        if value is not None:
+            os.environ[f"COURSE_{name.upper()}"] = str(value)
+    get_settings.cache_clear()
+    settings = get_settings()
+    problems = check(settings.content_dir)
+    if problems:
+        return 1
+    settings.resolved_secret_key()  # create it once, before workers race to
+    uvicorn.run(
+        "course.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        proxy_headers=False,
+        server_header=False,
+        access_log=False,  # no IP addresses or user agents in logs
+        log_level="info",
+    )
+    return 0
+
+
+def migrate(_args: argparse.Namespace) -> int:
+    """Bring the database schema up to date."""
+    from course.migrations.run import upgrade
+
+    settings = get_settings()
+    upgrade(settings.sqlalchemy_url())
+    print(f"database is up to date: {redact(settings.database_url)}")
+    return 0
+
+
+def check(content_dir: Path) -> list[str]:
+    """Print every content problem; return them."""
+    from course.content.loader import check_content
+
+    problems = [str(problem) for problem in check_content(content_dir)]
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in the content; nothing was served.", file=sys.stderr)
+    return problems
+
+
+def check_content_command(args: argparse.Namespace) -> int:
+    """Check lessons and quizzes; exit 1 when anything is wrong."""
+    content_dir = Path(args.directory) if args.directory else get_settings().content_dir
+    if check(content_dir):
+        return 1
+    print(f"content is fine: {content_dir}")
+    return 0
+
+
+def redact(url: str) -> str:
+    """A database URL without its password."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://…@{rest.split('@', 1)[1]}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, with help for every command."""
+    parser = argparse.ArgumentParser(prog="course", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="serve the course over HTTP")
+    serve_parser.add_argument("--host", help=Settings.model_fields["host"].description)
+    serve_parser.add_argument("--port", type=int, help=Settings.model_fields["port"].description)
+    serve_parser.add_argument(
+        "--workers", type=int, help=Settings.model_fields["workers"].description
+    )
+    serve_parser.set_defaults(handler=serve)
+    commands.add_parser("migrate", help="create or upgrade the database").set_defaults(
+        handler=migrate
+    )
+    check_parser = commands.add_parser(
+        "check-content", help="check lessons/ and quizzes/ and name every mistake"
+    )
+    check_parser.add_argument("directory", nargs="?", help="folder holding lessons/ and quizzes/")
+    check_parser.set_defaults(handler=check_content_command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `course` command."""
+    args = build_parser().parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Turn checked drafts into the catalogue, rendering all Markdown once."""
+
+from collections.abc import Sequence
+
+from course.content.formats import ChoiceEntry
+from course.content.lessons import LessonDraft
+from course.content.markdown import render_body, render_inline
+from course.content.quizzes import QuizDraft
+from course.content.schema import AUDIENCES, Catalogue, Item, Lesson, Option, Quiz
+
+
+def build_catalogue(
+    lessons: Sequence[LessonDraft], quizzes: Sequence[QuizDraft], version: str
+) -> Catalogue:
+    """Build the immutable catalogue from drafts that passed every check."""
+    lesson_audiences = {lesson.front.slug: lesson.front.audiences for lesson in lessons}
+    return Catalogue(
+        lessons=tuple(build_lesson(lesson) for lesson in lessons),
+        quizzes={
+            quiz.quiz.slug: build_quiz(quiz, tuple(lesson_audiences[quiz.quiz.lesson]))
+            for quiz in quizzes
+        },
+        version=version,
+    )
+
+
+def build_lesson(draft: LessonDraft) -> Lesson:
+    """Render a lesson's body once for every audience band."""
+    front = draft.front
+    return Lesson(
+        slug=front.slug,
+        title=front.title,
+        order=front.order,
+        audiences=tuple(front.audiences),
+        minutes=front.minutes,
+        summary=front.summary,
+        content_note=front.content_note,
+        key_messages=tuple(front.key_messages),
+        quiz=front.quiz,
+        body_html={band: render_body(draft.body, band) for band in AUDIENCES},
+        file=draft.file,
+    )
+
+
+def build_quiz(draft: QuizDraft, lesson_audiences: tuple[str, ...]) -> Quiz:
+    """Render a quiz's texts; items without audiences get the lesson's."""
+    return Quiz(
+        slug=draft.quiz.slug,
+        lesson=draft.quiz.lesson,
+        title=draft.quiz.title,
+        items=tuple(
+            build_item(entry, draft.lines.of("items", index), lesson_audiences)
+            for index, entry in draft.items
+        ),
+        file=draft.file,
+    )
+
+
+def build_item(entry: ChoiceEntry, line: int, lesson_audiences: tuple[str, ...]) -> Item:
+    """Render one choice or multi item."""
+    return Item(
+        id=entry.id,
+        type=entry.type,
+        prompt_html=render_inline(entry.prompt),
+        options=tuple(
+            Option(
+                id=option.id,
+                text_html=render_inline(option.text),
+                correct=option.correct,
+                feedback_html=render_inline(option.feedback),
+            )
+            for option in entry.options
+        ),
+        audiences=tuple(entry.audiences) if entry.audiences else lesson_audiences,
+        explanation_html=render_inline(entry.explanation) if entry.explanation else None,
+        line=line,
+    )

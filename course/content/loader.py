@@ -1,0 +1,96 @@
+"""Load the course content from files, checking everything and reporting every problem."""
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from course.content.build import build_catalogue
+from course.content.cross_checks import check_across_files
+from course.content.lessons import LessonDraft, read_lesson
+from course.content.problems import ContentError, Finding, Problem, problems_in
+from course.content.quizzes import QuizDraft, read_quiz
+from course.content.schema import Catalogue
+
+__all__ = ["ContentError", "Problem", "check_content", "content_version", "load_catalogue"]
+
+LESSONS, QUIZZES = "lessons", "quizzes"
+SUFFIXES = {LESSONS: ".md", QUIZZES: ".yaml"}
+Draft = TypeVar("Draft", LessonDraft, QuizDraft)
+
+
+def load_catalogue(content_dir: Path) -> Catalogue:
+    """Read and check lessons/ and quizzes/ under content_dir; raise ContentError if wrong."""
+    catalogue, problems = _read_content(content_dir)
+    if catalogue is None:
+        raise ContentError(problems)
+    return catalogue
+
+
+def check_content(content_dir: Path) -> list[Problem]:
+    """Return every problem in the content under content_dir, in file and line order."""
+    return _read_content(content_dir)[1]
+
+
+def content_version(files: list[Path], content_dir: Path) -> str:
+    """A short hash of every content file's name and bytes, recorded with each answer."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda path: path.relative_to(content_dir).as_posix()):
+        digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def _read_content(content_dir: Path) -> tuple[Catalogue | None, list[Problem]]:
+    lesson_files, problems = _content_files(content_dir, LESSONS)
+    quiz_files, quiz_problems = _content_files(content_dir, QUIZZES)
+    problems += quiz_problems
+    if not lesson_files and not problems:
+        fix = "Add at least one lesson file named NN-slug.md."
+        problems.append(Problem(f"{LESSONS}/", 0, f"there are no lessons in {LESSONS}/. {fix}"))
+    lessons: list[LessonDraft] = []
+    quizzes: list[QuizDraft] = []
+    for path in lesson_files:
+        lesson, lesson_problems = _read_file(path, content_dir, read_lesson)
+        problems += lesson_problems
+        lessons += [lesson] if lesson else []
+    for path in quiz_files:
+        quiz, found = _read_file(path, content_dir, read_quiz)
+        problems += found
+        quizzes += [quiz] if quiz else []
+    problems += check_across_files(lessons, quizzes)
+    if problems:
+        return None, sorted(problems, key=lambda problem: (problem.file, problem.line))
+    version = content_version(lesson_files + quiz_files, content_dir)
+    return build_catalogue(lessons, quizzes, version), []
+
+
+def _content_files(content_dir: Path, kind: str) -> tuple[list[Path], list[Problem]]:
+    """List the files in lessons/ or quizzes/, reporting any that would be silently skipped."""
+    folder = content_dir / kind
+    if not folder.is_dir():
+        return [], []
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix == SUFFIXES[kind]:
+            files.append(path)
+        else:
+            message = f"only {SUFFIXES[kind]} files are read from {kind}/"
+            fix = f"Rename it to end in {SUFFIXES[kind]}, or move it out of {kind}/."
+            problems.append(Problem(f"{kind}/{path.name}", 0, f"{message}. {fix}"))
+    return files, problems
+
+
+def _read_file(
+    path: Path, content_dir: Path, reader: Callable[[str, str], tuple[Draft | None, list[Finding]]]
+) -> tuple[Draft | None, list[Problem]]:
+    """Read one file as UTF-8 text and check it with `reader`."""
+    file = path.relative_to(content_dir).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(file, 1, "the file is not UTF-8 text. Save it as UTF-8.")]
+    draft, findings = reader(file, text)
+    return draft, problems_in(file, findings)

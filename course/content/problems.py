@@ -1,0 +1,33 @@
+"""Content problems: each names a file and line, what is wrong and what to do."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# A problem before it knows its file: (line, "what is wrong. What to do") without the final stop.
+Finding = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content has problems; the app must not start with it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def problems_in(file: str, findings: Iterable[Finding]) -> list[Problem]:
+    """Turn findings in one file into problems, each message ending with a full stop."""
+    return [Problem(file, line, message.rstrip(".") + ".") for line, message in findings]

@@ -1,0 +1,61 @@
+"""Request dependencies shared by the routers: the catalogue, the engine, the learner."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from course.content.schema import Catalogue
+from course.learning.identity import LEARNER_COOKIE, unsign
+from course.learning.progress import CurrentLearner, find_learner
+from course.settings import Settings
+
+
+class RedirectTo(Exception):  # noqa: N818 - it is a control-flow signal, not an error
+    """Send the browser elsewhere (303), e.g. to choose an age band first."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def get_settings_of(request: Request) -> Settings:
+    """The settings the app was built with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_catalogue(request: Request) -> Catalogue:
+    """The course content, loaded at start."""
+    catalogue: Catalogue = request.app.state.catalogue
+    return catalogue
+
+
+def get_engine(request: Request) -> Engine:
+    """The database engine."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def optional_learner(request: Request) -> CurrentLearner | None:
+    """The learner behind the cookie, or None for a first visit."""
+    token = unsign(request.cookies.get(LEARNER_COOKIE), request.app.state.secret_key)
+    return find_learner(request.app.state.engine, token) if token else None
+
+
+def required_learner(
+    learner: Annotated[CurrentLearner | None, Depends(optional_learner)],
+) -> CurrentLearner:
+    """The learner, or a redirect to the start page to choose an age band."""
+    if learner is None:
+        raise RedirectTo("/start")
+    return learner
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_of)]
+CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+MaybeLearner = Annotated[CurrentLearner | None, Depends(optional_learner)]
+CurrentLearnerDep = Annotated[CurrentLearner, Depends(required_learner)]

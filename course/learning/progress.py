@@ -1,0 +1,90 @@
+"""Learner progress: who is this device, which lessons are done, and where to resume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session, col
+
+from course.content.schema import Catalogue
+from course.db import insert_ignoring_duplicates, write_session
+from course.learning.identity import hash_token, new_token
+from course.learning.models import Learner, LessonProgress, today
+
+
+@dataclass(frozen=True)
+class CurrentLearner:
+    """The learner behind this request's cookie."""
+
+    id: int
+    age_band: str
+
+
+def find_learner(engine: Engine, token: str) -> CurrentLearner | None:
+    """The learner holding this token, if the database still knows them."""
+    query = select(Learner.id, Learner.age_band).where(  # type: ignore[call-overload]
+        col(Learner.token_hash) == hash_token(token)
+    )
+    with engine.connect() as connection:
+        row = connection.execute(query).first()
+    return CurrentLearner(id=row.id, age_band=row.age_band) if row else None
+
+
+def create_learner(engine: Engine, age_band: str) -> tuple[str, CurrentLearner]:
+    """A new anonymous learner; returns the token for the cookie and the learner."""
+    token = new_token()
+    with write_session(engine) as session:
+        learner = Learner(token_hash=hash_token(token), age_band=age_band)
+        session.add(learner)
+        session.commit()
+        assert learner.id is not None
+        return token, CurrentLearner(id=learner.id, age_band=age_band)
+
+
+def change_age_band(engine: Engine, learner_id: int, age_band: str) -> None:
+    """Switch the learner to another age band, keeping their progress."""
+    with write_session(engine) as session:
+        session.execute(
+            update(Learner)
+            .where(col(Learner.id) == learner_id)
+            .values(age_band=age_band, last_seen_on=today())
+        )
+        session.commit()
+
+
+def mark_seen(session: Session, learner_id: int) -> None:
+    """Move the learner's last-seen day to today, inside a write (retention counts from it)."""
+    session.execute(
+        update(Learner)
+        .where(col(Learner.id) == learner_id, col(Learner.last_seen_on) != today())
+        .values(last_seen_on=today())
+    )
+
+
+def record_lesson(engine: Engine, learner_id: int, slug: str, status: str) -> None:
+    """Mark a lesson completed or skipped; doing it twice keeps the first record."""
+    statement = insert_ignoring_duplicates(engine, LessonProgress).values(
+        learner_id=learner_id, lesson_slug=slug, status=status, recorded_on=today()
+    )
+    with write_session(engine) as session:
+        session.execute(statement)
+        mark_seen(session, learner_id)
+        session.commit()
+
+
+def finished_lessons(engine: Engine, learner_id: int) -> dict[str, str]:
+    """The learner's finished lessons: slug to 'completed' or 'skipped'."""
+    query = select(LessonProgress.lesson_slug, LessonProgress.status).where(  # type: ignore[call-overload]
+        col(LessonProgress.learner_id) == learner_id
+    )
+    with engine.connect() as connection:
+        return {row.lesson_slug: row.status for row in connection.execute(query)}
+
+
+def resume_path(catalogue: Catalogue, age_band: str, finished: dict[str, str]) -> str:
+    """Where a returning learner picks up: the first lesson not yet finished."""
+    for lesson in catalogue.lessons_for(age_band):
+        if lesson.slug not in finished:
+            return f"/lessons/{lesson.slug}"
+    return "/complete"

@@ -1,0 +1,130 @@
+"""The learner's way through the course: home, age band, lessons, completion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from course.content.schema import AUDIENCES, Catalogue, Lesson
+from course.deps import (
+    CatalogueDep,
+    CurrentLearnerDep,
+    EngineDep,
+    MaybeLearner,
+    SettingsDep,
+)
+from course.learning.identity import LEARNER_COOKIE, LEARNER_COOKIE_MAX_AGE, sign
+from course.learning.progress import (
+    change_age_band,
+    create_learner,
+    finished_lessons,
+    record_lesson,
+    resume_path,
+)
+from course.web import render
+
+router = APIRouter()
+
+
+def lesson_or_404(catalogue: Catalogue, slug: str, age_band: str) -> Lesson:
+    """The lesson with this slug for this age band, or a 404."""
+    lesson = catalogue.lesson(slug)
+    if lesson is None or age_band not in lesson.audiences:
+        raise HTTPException(status_code=404)
+    return lesson
+
+
+def next_path(catalogue: Catalogue, lesson: Lesson, age_band: str) -> str:
+    """Where the learner goes after this lesson."""
+    following = catalogue.next_lesson(lesson.slug, age_band)
+    return f"/lessons/{following.slug}" if following else "/complete"
+
+
+@router.get("/")
+def show_home(request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: MaybeLearner) -> Response:
+    """The home page: what the course is, and start or continue."""
+    resume = None
+    if learner:
+        resume = resume_path(catalogue, learner.age_band, finished_lessons(engine, learner.id))
+    minutes = sum(lesson.minutes for lesson in catalogue.lessons)
+    return render(request, "learning/home.html", {"resume": resume, "minutes": minutes, "learner": learner})
+
+
+@router.get("/start")
+def show_start(request: Request, learner: MaybeLearner) -> Response:
+    """Choose an age band."""
+    return render(request, "learning/start.html", {"learner": learner, "error": None})
+
+
+@router.post("/start")
+def start_course(
+    request: Request,
+    settings: SettingsDep,
+    catalogue: CatalogueDep,
+    engine: EngineDep,
+    learner: MaybeLearner,
+    age_band: Annotated[str, Form()] = "",
+) -> Response:
+    """Start (or switch age band) and go to the first unfinished lesson."""
+    if age_band not in AUDIENCES:
+        context = {"learner": learner, "error": "Choose the age group that fits you, then press Start."}
+        return render(request, "learning/start.html", context, status_code=422)
+    if learner:
+        change_age_band(engine, learner.id, age_band)
+        destination = resume_path(catalogue, age_band, finished_lessons(engine, learner.id))
+        return RedirectResponse(destination, status_code=303)
+    token, _ = create_learner(engine, age_band)
+    response = RedirectResponse(resume_path(catalogue, age_band, {}), status_code=303)
+    response.set_cookie(
+        LEARNER_COOKIE,
+        sign(token, request.app.state.secret_key),
+        max_age=LEARNER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@router.get("/lessons/{slug}")
+def show_lesson(request: Request, slug: str, catalogue: CatalogueDep, learner: CurrentLearnerDep) -> Response:
+    """One lesson, in the learner's age band."""
+    lesson = lesson_or_404(catalogue, slug, learner.age_band)
+    lessons = catalogue.lessons_for(learner.age_band)
+    context = {
+        "lesson": lesson,
+        "lessons": lessons,
+        "position": lessons.index(lesson) + 1,
+        "body": lesson.html_for(learner.age_band),
+        "next_path": next_path(catalogue, lesson, learner.age_band),
+        "step": "lesson",
+    }
+    return render(request, "learning/lesson.html", context)
+
+
+@router.post("/lessons/{slug}/complete")
+def complete_lesson(slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep) -> Response:
+    """Mark the lesson done and go on."""
+    lesson = lesson_or_404(catalogue, slug, learner.age_band)
+    record_lesson(engine, learner.id, lesson.slug, "completed")
+    return RedirectResponse(next_path(catalogue, lesson, learner.age_band), status_code=303)
+
+
+@router.post("/lessons/{slug}/skip")
+def skip_lesson(slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep) -> Response:
+    """Skip the lesson without penalty and go on."""
+    lesson = lesson_or_404(catalogue, slug, learner.age_band)
+    record_lesson(engine, learner.id, lesson.slug, "skipped")
+    return RedirectResponse(next_path(catalogue, lesson, learner.age_band), status_code=303)
+
+
+@router.get("/complete")
+def show_completion(request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep) -> Response:
+    """The end of the course: what to do, and where help is."""
+    finished = finished_lessons(engine, learner.id)
+    lessons = catalogue.lessons_for(learner.age_band)
+    context = {"lessons": lessons, "finished": finished, "age_band": learner.age_band}
+    return render(request, "learning/complete.html", context)

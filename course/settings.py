@@ -1,0 +1,78 @@
+"""Every setting in one place, read from the environment with the prefix COURSE_."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings for one instance of the course; tests build their own."""
+
+    model_config = SettingsConfigDict(env_prefix="COURSE_", extra="ignore")
+
+    env: Literal["development", "production"] = Field(
+        "development", description="production requires COURSE_SECRET_KEY and HTTPS cookies"
+    )
+    host: str = Field("127.0.0.1", description="address the server listens on")
+    port: int = Field(8000, description="port the server listens on")
+    workers: int = Field(1, ge=1, description="server processes for `course serve`")
+    database_url: str = Field(
+        "sqlite:///data/course.db", description="SQLAlchemy URL: sqlite:///… or postgresql+psycopg://…"
+    )
+    secret_key: str = Field(
+        "", description="signs cookies; generated and kept in data/ when empty in development"
+    )
+    data_dir: Path = Field(REPO_ROOT / "data", description="where development keeps its files")
+    content_dir: Path = Field(REPO_ROOT, description="folder holding lessons/ and quizzes/")
+    exit_url: str = Field(
+        "https://www.bbc.co.uk/weather", description="neutral site the quick exit goes to"
+    )
+    secure_cookies: bool = Field(
+        False, description="mark cookies Secure (always on in production)"
+    )
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.env == "production":
+            if len(self.secret_key) < 32:
+                raise ValueError(
+                    "COURSE_SECRET_KEY must be set to at least 32 random characters in production"
+                )
+            self.secure_cookies = True
+        return self
+
+    def resolved_secret_key(self) -> str:
+        """The secret key, creating and keeping one under data/ in development."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.data_dir / "secret_key"
+        if not key_file.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+    def sqlalchemy_url(self) -> str:
+        """The database URL, with a relative SQLite path anchored at the repository root."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix):
+            path = Path(self.database_url[len(prefix) :])
+            if str(path) != ":memory:" and not path.is_absolute():
+                path = REPO_ROOT / path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return prefix + str(path)
+        return self.database_url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

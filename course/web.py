@@ -1,0 +1,89 @@
+"""Templates and rendering: one call turns a template and its context into a response."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from course.security import CSRF_COOKIE, csrf_token_for, new_csrf_cookie
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def is_htmx(request: Request) -> bool:
+    """True when htmx asked for a fragment (not a boosted full page)."""
+    headers = request.headers
+    return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
+
+
+def static_versions(static_dir: Path) -> dict[str, str]:
+    """A short content hash per static file, so URLs change when files do."""
+    return {
+        path.relative_to(static_dir).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        for path in static_dir.rglob("*")
+        if path.is_file()
+    }
+
+
+def build_templates(static_dir: Path, globals_: dict[str, Any]) -> Environment:
+    """The Jinja environment: autoescaped, compiled once, with static_url()."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    versions = static_versions(static_dir)
+
+    def static_url(name: str) -> str:
+        version = versions.get(name)
+        return f"/static/{name}?v={version}" if version else f"/static/{name}"
+
+    env.globals.update(globals_, static_url=static_url)
+    return env
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a template for this request, with its CSRF token and the learner context."""
+    state = request.app.state
+    cookie = request.cookies.get(CSRF_COOKIE)
+    new_cookie = None if cookie else new_csrf_cookie()
+    page = dict(context or {})
+    page["request"] = request
+    page["csrf_token"] = csrf_token_for(cookie or new_cookie or "", state.secret_key)
+    html = state.templates.get_template(template).render(page)
+    response = HTMLResponse(html, status_code=status_code)
+    if new_cookie:
+        response.set_cookie(
+            CSRF_COOKIE,
+            new_cookie,
+            httponly=True,
+            samesite="lax",
+            secure=state.settings.secure_cookies,
+            path="/",
+        )
+    return response
+
+
+class CachedStaticFiles(StaticFiles):
+    """Static files; versioned URLs (?v=…) are cached for a year, others revalidated."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().file_response(*args, **kwargs)
+        scope: Scope = args[2] if len(args) > 2 else kwargs["scope"]
+        versioned = b"v=" in scope.get("query_string", b"")
+        response.headers["cache-control"] = (
+            "public, max-age=31536000, immutable" if versioned else "no-cache"
+        )
+        return response

@@ -1,0 +1,67 @@
+"""Fixtures shared by every test: an app per test on its own fresh database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from course.app import create_app
+from course.migrations.run import upgrade
+from course.settings import REPO_ROOT, Settings
+
+POSTGRES_URL = os.environ.get("COURSE_TEST_DATABASE_URL", "")
+DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: SQLite always, PostgreSQL too when configured."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'course.db'}"
+        upgrade(url)
+        yield url
+        return
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for one test: its own database, secret and data folder; the real content."""
+    return Settings(
+        database_url=database_url,
+        secret_key=secrets.token_urlsafe(32),
+        data_dir=tmp_path / "data",
+        content_dir=REPO_ROOT,
+    )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    """The app, built from the test's settings."""
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A browser-like client that keeps cookies and does not follow redirects."""
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client

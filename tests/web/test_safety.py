@@ -1,0 +1,51 @@
+"""Quick exit, help and privacy pages."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from course.learning.identity import LEARNER_COOKIE
+from tests.pages import start_learner
+
+
+def test_exit_clears_the_learner_cookie_and_leaves_with_303(client: TestClient, app: FastAPI) -> None:
+    start_learner(client)
+    assert LEARNER_COOKIE in client.cookies
+    response = client.get("/exit")
+    assert response.status_code == 303
+    assert response.headers["location"] == app.state.settings.exit_url
+    assert response.headers["cache-control"] == "no-store"
+    cleared = next(h for h in response.headers.get_list("set-cookie") if h.startswith(LEARNER_COOKIE))
+    assert "Max-Age=0" in cleared or "expires=Thu, 01 Jan 1970" in cleared
+    assert LEARNER_COOKIE not in client.cookies
+
+
+def test_exit_url_is_configurable(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from course.app import create_app
+
+    app = create_app(settings.model_copy(update={"exit_url": "https://example.org/weather"}))
+    with TestClient(app, follow_redirects=False) as client:
+        assert client.get("/exit").headers["location"] == "https://example.org/weather"
+
+
+@pytest.mark.parametrize("path", ["/", "/start", "/help", "/privacy", "/does-not-exist"])
+def test_every_page_has_quick_exit_skip_link_and_help(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.text.count('href="/exit"') >= 2  # the button and the skip link
+    assert 'class="skip-link" href="/exit"' in page.text
+    assert 'href="/help"' in page.text
+
+
+def test_help_lists_uk_services_with_contacts(client: TestClient) -> None:
+    page = client.get("/help")
+    for expected in ("CEOP", "Childline", "0800 1111", "Report Remove", "999", "101", "Revenge Porn Helpline", "StopNCII"):
+        assert expected in page.text
+    assert 'rel="noreferrer"' in page.text
+
+
+def test_privacy_page_says_what_is_stored(client: TestClient) -> None:
+    page = client.get("/privacy")
+    assert "What we store about you" in page.text
+    assert "13 months" in page.text

@@ -1,0 +1,97 @@
+"""Security baseline: headers on every response, CSRF on every state change, no stack traces."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from course.security import CSRF_COOKIE
+from tests.pages import csrf_token, start_learner
+
+PAGES = ["/", "/start", "/help", "/privacy", "/does-not-exist", "/static/css/course.css"]
+
+
+def assert_security_headers(headers) -> None:  # type: ignore[no-untyped-def]
+    csp = headers["content-security-policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    for feature in ("camera=()", "microphone=()", "geolocation=()"):
+        assert feature in headers["permissions-policy"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_security_headers_on_every_response(client: TestClient, path: str) -> None:
+    assert_security_headers(client.get(path).headers)
+
+
+def test_security_headers_on_learner_pages_and_they_are_not_cached(client: TestClient, app: FastAPI) -> None:
+    first = start_learner(client)
+    for path in (first, f"{first}/quiz", "/complete"):
+        response = client.get(path)
+        assert_security_headers(response.headers)
+        assert response.headers["cache-control"] == "no-store"
+
+
+def test_versioned_static_files_are_cached_for_a_year(client: TestClient) -> None:
+    page = client.get("/").text
+    css = page.split('href="/static/css/course.css?v=')[1].split('"')[0]
+    response = client.get(f"/static/css/course.css?v={css}")
+    assert "immutable" in response.headers["cache-control"]
+
+
+def test_post_without_csrf_token_is_refused_with_403_and_advice(client: TestClient) -> None:
+    client.get("/start")  # sets the CSRF cookie, but the form token is left out
+    response = client.post("/start", data={"age_band": "14-18"})
+    assert response.status_code == 403
+    assert "reload the page, and try again" in response.text
+    assert_security_headers(response.headers)
+
+
+def test_post_with_wrong_csrf_token_is_refused(client: TestClient) -> None:
+    client.get("/start")
+    response = client.post("/start", data={"age_band": "14-18", "csrf_token": "0" * 64})
+    assert response.status_code == 403
+
+
+def test_post_without_csrf_cookie_is_refused(client: TestClient) -> None:
+    token = csrf_token(client)
+    client.cookies.delete(CSRF_COOKIE)
+    assert client.post("/start", data={"age_band": "14-18", "csrf_token": token}).status_code == 403
+
+
+def test_csrf_token_in_header_is_accepted(client: TestClient) -> None:
+    token = csrf_token(client)
+    response = client.post("/start", data={"age_band": "14-18"}, headers={"X-CSRF-Token": token})
+    assert response.status_code == 303
+
+
+def test_cross_site_post_is_refused_even_with_a_token(client: TestClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/start", data={"age_band": "14-18", "csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/lessons/x/complete", "/lessons/x/skip", "/lessons/x/quiz/y"])
+def test_every_learner_post_needs_the_csrf_token(client: TestClient, path: str) -> None:
+    start_learner(client)
+    assert client.post(path, data={}).status_code == 403
+
+
+def test_server_error_page_has_no_stack_trace(app: FastAPI) -> None:
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Traceback" not in response.text
+    assert "secret internals" not in response.text
+    assert "Something went wrong on our side" in response.text
+    assert_security_headers(response.headers)
