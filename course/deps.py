@@ -13,7 +13,7 @@ from course.learning.progress import CurrentLearner, find_learner
 from course.settings import Settings
 
 
-class RedirectTo(Exception):  # noqa: N818 - it is a control-flow signal, not an error
+class RedirectTo(Exception):
     """Send the browser elsewhere (303), e.g. to choose an age band first."""
 
     def __init__(self, location: str) -> None:

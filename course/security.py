@@ -111,7 +111,9 @@ def make_csrf_check(secret: str) -> Callable[[Request], object]:
         if CSRF_HEADER not in request.headers:
             form = await request.form()
             form_values = [v for v in form.getlist(CSRF_FIELD) if isinstance(v, str)]
-        if not any(hmac.compare_digest(expected, t) for t in submitted_tokens(request, form_values)):
+        if not any(
+            hmac.compare_digest(expected, t) for t in submitted_tokens(request, form_values)
+        ):
             raise CsrfRejected()
 
     return verify_csrf

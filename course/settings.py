@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="port the server listens on")
     workers: int = Field(1, ge=1, description="server processes for `course serve`")
     database_url: str = Field(
-        "sqlite:///data/course.db", description="SQLAlchemy URL: sqlite:///… or postgresql+psycopg://…"
+        "sqlite:///data/course.db",
+        description="SQLAlchemy URL: sqlite:///… or postgresql+psycopg://…",
     )
     secret_key: str = Field(
         "", description="signs cookies; generated and kept in data/ when empty in development"
@@ -35,9 +36,7 @@ class Settings(BaseSettings):
     exit_url: str = Field(
         "https://www.bbc.co.uk/weather", description="neutral site the quick exit goes to"
     )
-    secure_cookies: bool = Field(
-        False, description="mark cookies Secure (always on in production)"
-    )
+    secure_cookies: bool = Field(False, description="mark cookies Secure (always on in production)")
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:

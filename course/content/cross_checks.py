@@ -1,6 +1,6 @@
 """Checks across files: unique slugs, orders and item ids, and references that resolve."""
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from course.content.lessons import LessonDraft
 from course.content.problems import Problem
@@ -8,13 +8,17 @@ from course.content.quizzes import QuizDraft
 
 
 def check_across_files(
-    lessons: Sequence[LessonDraft], quizzes: Sequence[QuizDraft]
+    lessons: Sequence[LessonDraft], quizzes: Sequence[QuizDraft], unusable: Set[str] = frozenset()
 ) -> list[Problem]:
-    """Return every problem that only shows when the files are read together."""
+    """Return every problem that only shows when the files are read together.
+
+    References to `unusable` slugs (files that exist but have problems of their own) are not
+    reported again.
+    """
     return (
         _check_unique_lessons(lessons)
         + _check_unique_quizzes(quizzes)
-        + _check_references(lessons, quizzes)
+        + _check_references(lessons, quizzes, unusable)
     )
 
 
@@ -63,7 +67,7 @@ def _check_unique_quizzes(quizzes: Sequence[QuizDraft]) -> list[Problem]:
 
 
 def _check_references(
-    lessons: Sequence[LessonDraft], quizzes: Sequence[QuizDraft]
+    lessons: Sequence[LessonDraft], quizzes: Sequence[QuizDraft], unusable: Set[str]
 ) -> list[Problem]:
     """Lessons name existing quizzes, quizzes existing lessons, items the lesson's audiences."""
     problems: list[Problem] = []
@@ -71,13 +75,15 @@ def _check_references(
     quiz_slugs = {quiz.quiz.slug for quiz in quizzes}
     for lesson in lessons:
         named = lesson.front.quiz
-        if named is not None and named not in quiz_slugs:
+        if named is not None and named not in quiz_slugs | unusable:
             message = f"there is no quiz with the slug `{named}`"
             fix = f"Fix the slug, add quizzes/{named}.yaml, or remove the `quiz:` line."
             problems.append(Problem(lesson.file, lesson.lines.of("quiz"), f"{message}. {fix}"))
     for quiz in quizzes:
         line = quiz.lines.of("lesson")
         follows = lesson_by_slug.get(quiz.quiz.lesson)
+        if follows is None and quiz.quiz.lesson in unusable:
+            continue
         if follows is None:
             message = f"there is no lesson with the slug `{quiz.quiz.lesson}`"
             fix = "Use the `slug:` of an existing lesson."

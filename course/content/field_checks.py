@@ -64,6 +64,10 @@ def describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
         return f"unknown audience `{value}`. Use one or more of {', '.join(AUDIENCES)}"
     if kind == "key_message":
         return f"unknown key message `{value}`. Use ids from docs/CONTENT.md: {_key_messages()}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        limit = detail.get("ctx", {}).get("ge", detail.get("ctx", {}).get("le"))
+        more_or_less = "or more" if kind == "greater_than_equal" else "or less"
+        return f"{field} is `{value}`. Use {limit} {more_or_less}"
     if kind == "too_short":
         least = detail.get("ctx", {}).get("min_length", 1)
         return f"{field} needs at least {least} entr{'y' if least == 1 else 'ies'}. Add them"

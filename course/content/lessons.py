@@ -43,7 +43,7 @@ def read_lesson(file: str, text: str) -> tuple[LessonDraft | None, list[Finding]
         findings += field_findings
     elif not findings:
         findings.append((1, "the front matter is empty. Add the fields listed in docs/CONTENT.md"))
-    findings += [(split.body_line + line - 1, text) for line, text in check_body(split.body)]
+    findings += [(split.body_line + line - 1, what) for line, what in check_body(split.body)]
     if front is None:
         return None, findings
     findings += _check_file_name(file, front.slug, lines)

@@ -50,15 +50,18 @@ def _read_content(content_dir: Path) -> tuple[Catalogue | None, list[Problem]]:
         problems.append(Problem(f"{LESSONS}/", 0, f"there are no lessons in {LESSONS}/. {fix}"))
     lessons: list[LessonDraft] = []
     quizzes: list[QuizDraft] = []
+    unusable: set[str] = set()  # slugs, from file names, of files too broken to read
     for path in lesson_files:
-        lesson, lesson_problems = _read_file(path, content_dir, read_lesson)
-        problems += lesson_problems
+        lesson, found = _read_file(path, content_dir, read_lesson)
+        problems += found
         lessons += [lesson] if lesson else []
+        unusable |= set() if lesson else {path.stem.partition("-")[2]}
     for path in quiz_files:
         quiz, found = _read_file(path, content_dir, read_quiz)
         problems += found
         quizzes += [quiz] if quiz else []
-    problems += check_across_files(lessons, quizzes)
+        unusable |= set() if quiz else {path.stem}
+    problems += check_across_files(lessons, quizzes, unusable)
     if problems:
         return None, sorted(problems, key=lambda problem: (problem.file, problem.line))
     version = content_version(lesson_files + quiz_files, content_dir)

@@ -43,13 +43,17 @@ def next_path(catalogue: Catalogue, lesson: Lesson, age_band: str) -> str:
 
 
 @router.get("/")
-def show_home(request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: MaybeLearner) -> Response:
+def show_home(
+    request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: MaybeLearner
+) -> Response:
     """The home page: what the course is, and start or continue."""
     resume = None
     if learner:
         resume = resume_path(catalogue, learner.age_band, finished_lessons(engine, learner.id))
     minutes = sum(lesson.minutes for lesson in catalogue.lessons)
-    return render(request, "learning/home.html", {"resume": resume, "minutes": minutes, "learner": learner})
+    return render(
+        request, "learning/home.html", {"resume": resume, "minutes": minutes, "learner": learner}
+    )
 
 
 @router.get("/start")
@@ -69,7 +73,10 @@ def start_course(
 ) -> Response:
     """Start (or switch age band) and go to the first unfinished lesson."""
     if age_band not in AUDIENCES:
-        context = {"learner": learner, "error": "Choose the age group that fits you, then press Start."}
+        context = {
+            "learner": learner,
+            "error": "Choose the age group that fits you, then press Start.",
+        }
         return render(request, "learning/start.html", context, status_code=422)
     if learner:
         change_age_band(engine, learner.id, age_band)
@@ -90,7 +97,9 @@ def start_course(
 
 
 @router.get("/lessons/{slug}")
-def show_lesson(request: Request, slug: str, catalogue: CatalogueDep, learner: CurrentLearnerDep) -> Response:
+def show_lesson(
+    request: Request, slug: str, catalogue: CatalogueDep, learner: CurrentLearnerDep
+) -> Response:
     """One lesson, in the learner's age band."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     lessons = catalogue.lessons_for(learner.age_band)
@@ -106,7 +115,9 @@ def show_lesson(request: Request, slug: str, catalogue: CatalogueDep, learner: C
 
 
 @router.post("/lessons/{slug}/complete")
-def complete_lesson(slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep) -> Response:
+def complete_lesson(
+    slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
+) -> Response:
     """Mark the lesson done and go on."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     record_lesson(engine, learner.id, lesson.slug, "completed")
@@ -114,7 +125,9 @@ def complete_lesson(slug: str, catalogue: CatalogueDep, engine: EngineDep, learn
 
 
 @router.post("/lessons/{slug}/skip")
-def skip_lesson(slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep) -> Response:
+def skip_lesson(
+    slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
+) -> Response:
     """Skip the lesson without penalty and go on."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     record_lesson(engine, learner.id, lesson.slug, "skipped")
@@ -122,7 +135,9 @@ def skip_lesson(slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: 
 
 
 @router.get("/complete")
-def show_completion(request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep) -> Response:
+def show_completion(
+    request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
+) -> Response:
     """The end of the course: what to do, and where help is."""
     finished = finished_lessons(engine, learner.id)
     lessons = catalogue.lessons_for(learner.age_band)

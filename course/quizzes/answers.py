@@ -43,7 +43,9 @@ def submit_answer(
     return decode_choice(choice)
 
 
-def stored_answers(engine: Engine, learner_id: int, item_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+def stored_answers(
+    engine: Engine, learner_id: int, item_ids: Iterable[str]
+) -> dict[str, frozenset[str]]:
     """The learner's stored choices for these items."""
     ids = list(item_ids)
     if not ids:

@@ -26,7 +26,9 @@ def quiz_or_404(catalogue: Catalogue, lesson: Lesson) -> Quiz:
     return quiz
 
 
-def item_state(item: Item, chosen: frozenset[str] | None, error: str | None = None) -> dict[str, Any]:
+def item_state(
+    item: Item, chosen: frozenset[str] | None, error: str | None = None
+) -> dict[str, Any]:
     """What the item template needs: the item, and its grade once answered."""
     return {"item": item, "grade": grade(item, chosen) if chosen else None, "error": error}
 
@@ -61,7 +63,11 @@ def quiz_page(
 
 @router.get("/lessons/{slug}/quiz")
 def show_quiz(
-    request: Request, slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
+    request: Request,
+    slug: str,
+    catalogue: CatalogueDep,
+    engine: EngineDep,
+    learner: CurrentLearnerDep,
 ) -> Response:
     """The questions that follow a lesson."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)

@@ -15,8 +15,13 @@ def make_item(kind: str, correct: set[str], ids: str = "abcd") -> Item:
         Option(id=i, text_html=i, correct=i in correct, feedback_html=f"why {i}") for i in ids
     )
     return Item(
-        id="x", type=kind, prompt_html="?", options=options, audiences=("14-18",),  # type: ignore[arg-type]
-        explanation_html=None, line=1,
+        id="x",
+        type=kind,
+        prompt_html="?",
+        options=options,
+        audiences=("14-18",),  # type: ignore[arg-type]
+        explanation_html=None,
+        line=1,
     )
 
 
@@ -50,7 +55,9 @@ def test_every_option_gets_a_verdict() -> None:
         ("choice", ["z"], "not one of the options"),
     ],
 )
-def test_parse_choice_refuses_bad_input_with_advice(kind: str, submitted: list[str], message: str) -> None:
+def test_parse_choice_refuses_bad_input_with_advice(
+    kind: str, submitted: list[str], message: str
+) -> None:
     with pytest.raises(InvalidChoice, match=message):
         parse_choice(make_item(kind, {"a"}), submitted)
 

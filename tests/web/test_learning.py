@@ -89,7 +89,9 @@ def test_unknown_lesson_is_a_friendly_404(client: TestClient) -> None:
     assert "Get help now" in page.text
 
 
-def test_completing_every_lesson_reaches_the_completion_page(client: TestClient, app: FastAPI) -> None:
+def test_completing_every_lesson_reaches_the_completion_page(
+    client: TestClient, app: FastAPI
+) -> None:
     path = start_learner(client)
     token = csrf_token(client, path)
     seen = []
@@ -106,7 +108,9 @@ def test_completing_every_lesson_reaches_the_completion_page(client: TestClient,
     assert 'href="/help"' in page.text
 
 
-def test_home_offers_to_resume_at_the_first_unfinished_lesson(client: TestClient, app: FastAPI) -> None:
+def test_home_offers_to_resume_at_the_first_unfinished_lesson(
+    client: TestClient, app: FastAPI
+) -> None:
     first = start_learner(client)
     slug = first.removeprefix("/lessons/")
     client.post(f"/lessons/{slug}/skip", data={"csrf_token": csrf_token(client, first)})

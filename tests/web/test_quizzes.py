@@ -39,12 +39,15 @@ def test_quiz_page_shows_every_item_as_a_form(client: TestClient, app: FastAPI) 
     assert page.text.count("<legend>") == len(items)
 
 
-def test_answer_without_htmx_redirects_to_the_item_with_feedback(client: TestClient, app: FastAPI) -> None:
+def test_answer_without_htmx_redirects_to_the_item_with_feedback(
+    client: TestClient, app: FastAPI
+) -> None:
     start_learner(client)
     lesson, item = first_quiz(app)
     path = f"/lessons/{lesson.slug}/quiz"
     response = client.post(
-        f"{path}/{item.id}", data={"choice": right_answer(item), "csrf_token": csrf_token(client, path)}
+        f"{path}/{item.id}",
+        data={"choice": right_answer(item), "csrf_token": csrf_token(client, path)},
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"{path}#item-{item.id}"
@@ -78,7 +81,9 @@ def test_quiz_page_with_htmx_boosted_is_still_a_full_page(client: TestClient, ap
     assert "<html" in page.text
 
 
-def test_empty_answer_with_htmx_shows_the_error_in_the_fragment(client: TestClient, app: FastAPI) -> None:
+def test_empty_answer_with_htmx_shows_the_error_in_the_fragment(
+    client: TestClient, app: FastAPI
+) -> None:
     start_learner(client)
     lesson, item = first_quiz(app)
     path = f"/lessons/{lesson.slug}/quiz"
@@ -91,7 +96,9 @@ def test_empty_answer_with_htmx_shows_the_error_in_the_fragment(client: TestClie
     assert answer_count(app) == 0
 
 
-def test_empty_answer_without_htmx_rerenders_the_page_with_the_error(client: TestClient, app: FastAPI) -> None:
+def test_empty_answer_without_htmx_rerenders_the_page_with_the_error(
+    client: TestClient, app: FastAPI
+) -> None:
     start_learner(client)
     lesson, item = first_quiz(app)
     path = f"/lessons/{lesson.slug}/quiz"
@@ -107,7 +114,8 @@ def test_unknown_option_is_refused_and_nothing_stored(client: TestClient, app: F
     lesson, item = first_quiz(app)
     path = f"/lessons/{lesson.slug}/quiz"
     response = client.post(
-        f"{path}/{item.id}", data={"choice": ["not-an-option"], "csrf_token": csrf_token(client, path)}
+        f"{path}/{item.id}",
+        data={"choice": ["not-an-option"], "csrf_token": csrf_token(client, path)},
     )
     assert response.status_code == 422
     assert answer_count(app) == 0
@@ -124,7 +132,9 @@ def test_two_identical_answers_store_one_row(client: TestClient, app: FastAPI) -
     assert answer_count(app) == 1
 
 
-def test_a_second_different_answer_returns_the_first_stored_result(client: TestClient, app: FastAPI) -> None:
+def test_a_second_different_answer_returns_the_first_stored_result(
+    client: TestClient, app: FastAPI
+) -> None:
     start_learner(client)
     lesson, item = first_quiz(app)
     path = f"/lessons/{lesson.slug}/quiz"
@@ -143,7 +153,10 @@ def test_answer_records_content_version_and_day_only(client: TestClient, app: Fa
     start_learner(client)
     lesson, item = first_quiz(app)
     path = f"/lessons/{lesson.slug}/quiz"
-    client.post(f"{path}/{item.id}", data={"choice": right_answer(item), "csrf_token": csrf_token(client, path)})
+    client.post(
+        f"{path}/{item.id}",
+        data={"choice": right_answer(item), "csrf_token": csrf_token(client, path)},
+    )
     with app.state.engine.connect() as connection:
         row = connection.execute(text("SELECT * FROM answer")).mappings().one()
     assert row["content_version"] == app.state.catalogue.version

@@ -10,14 +10,18 @@ from course.learning.identity import LEARNER_COOKIE
 from tests.pages import start_learner
 
 
-def test_exit_clears_the_learner_cookie_and_leaves_with_303(client: TestClient, app: FastAPI) -> None:
+def test_exit_clears_the_learner_cookie_and_leaves_with_303(
+    client: TestClient, app: FastAPI
+) -> None:
     start_learner(client)
     assert LEARNER_COOKIE in client.cookies
     response = client.get("/exit")
     assert response.status_code == 303
     assert response.headers["location"] == app.state.settings.exit_url
     assert response.headers["cache-control"] == "no-store"
-    cleared = next(h for h in response.headers.get_list("set-cookie") if h.startswith(LEARNER_COOKIE))
+    cleared = next(
+        h for h in response.headers.get_list("set-cookie") if h.startswith(LEARNER_COOKIE)
+    )
     assert "Max-Age=0" in cleared or "expires=Thu, 01 Jan 1970" in cleared
     assert LEARNER_COOKIE not in client.cookies
 
@@ -40,7 +44,16 @@ def test_every_page_has_quick_exit_skip_link_and_help(client: TestClient, path: 
 
 def test_help_lists_uk_services_with_contacts(client: TestClient) -> None:
     page = client.get("/help")
-    for expected in ("CEOP", "Childline", "0800 1111", "Report Remove", "999", "101", "Revenge Porn Helpline", "StopNCII"):
+    for expected in (
+        "CEOP",
+        "Childline",
+        "0800 1111",
+        "Report Remove",
+        "999",
+        "101",
+        "Revenge Porn Helpline",
+        "StopNCII",
+    ):
         assert expected in page.text
     assert 'rel="noreferrer"' in page.text
 

@@ -14,7 +14,12 @@ PAGES = ["/", "/start", "/help", "/privacy", "/does-not-exist", "/static/css/cou
 
 def assert_security_headers(headers) -> None:  # type: ignore[no-untyped-def]
     csp = headers["content-security-policy"]
-    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+    for directive in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert headers["x-content-type-options"] == "nosniff"
@@ -28,7 +33,9 @@ def test_security_headers_on_every_response(client: TestClient, path: str) -> No
     assert_security_headers(client.get(path).headers)
 
 
-def test_security_headers_on_learner_pages_and_they_are_not_cached(client: TestClient, app: FastAPI) -> None:
+def test_security_headers_on_learner_pages_and_they_are_not_cached(
+    client: TestClient, app: FastAPI
+) -> None:
     first = start_learner(client)
     for path in (first, f"{first}/quiz", "/complete"):
         response = client.get(path)
@@ -72,7 +79,9 @@ def test_csrf_token_in_header_is_accepted(client: TestClient) -> None:
 def test_cross_site_post_is_refused_even_with_a_token(client: TestClient) -> None:
     token = csrf_token(client)
     response = client.post(
-        "/start", data={"age_band": "14-18", "csrf_token": token}, headers={"Sec-Fetch-Site": "cross-site"}
+        "/start",
+        data={"age_band": "14-18", "csrf_token": token},
+        headers={"Sec-Fetch-Site": "cross-site"},
     )
     assert response.status_code == 403
 
