@@ -49,9 +49,8 @@ def planted(tmp_path: Path) -> tuple[Path, set[str]]:
     del lines[feedback:end]
     expected.add(f"quizzes/{second_quiz.name}:{option + 1}:")
     # 2. A duplicate item id: the second quiz reuses the first quiz's first id.
-    taken = (
-        next(l for l in lines_of(first_quiz) if re.match(r"^\s+- id:", l)).split("- id:")[1].strip()
-    )
+    first_ids = (ln for ln in lines_of(first_quiz) if re.match(r"^\s+- id:", ln))
+    taken = next(first_ids).split("- id:")[1].strip()
     items = [i for i, line in enumerate(lines) if re.match(r"^  - id:", line)]
     lines[items[1]] = f"  - id: {taken}"
     expected.add(f"quizzes/{second_quiz.name}:{items[1] + 1}:")
