@@ -502,10 +502,10 @@ def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> int
         Endpoint("hello-world (bare FastAPI)", hello.port, "/"),
         Endpoint("home page / (no cookie)", course.port, "/"),
         Endpoint(
-            f"lesson {lesson_path} (returning)", course.port, lesson_path, (f"Cookie: {cookie}",)
+            "lesson page (returning learner)", course.port, lesson_path, (f"Cookie: {cookie}",)
         ),
     ]
-    print("loading with wrk …", flush=True)
+    print(f"loading with wrk … (lesson page: {lesson_path})", flush=True)
     results = [(e, measure(e, args.seconds, args.connections)) for e in endpoints]
     print_results(results)
     print_weight(lesson_path, page_weight(course.port, lesson_path, cookie))
