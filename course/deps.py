@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from course.content.schema import Catalogue
-from course.learning.identity import LEARNER_COOKIE, unsign
+from course.learning.identity import LEARNER_COOKIE, LearnerCookie, decode_cookie
 from course.learning.progress import CurrentLearner, find_learner
 from course.settings import Settings
 
@@ -39,10 +39,16 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
-def optional_learner(request: Request) -> CurrentLearner | None:
+def learner_cookie(request: Request) -> LearnerCookie:
+    """What this device's learner cookie says (empty when there is none)."""
+    return decode_cookie(request.cookies.get(LEARNER_COOKIE), request.app.state.secret_key)
+
+
+def optional_learner(
+    request: Request, cookie: Annotated[LearnerCookie, Depends(learner_cookie)]
+) -> CurrentLearner | None:
     """The learner behind the cookie, or None for a first visit."""
-    token = unsign(request.cookies.get(LEARNER_COOKIE), request.app.state.secret_key)
-    return find_learner(request.app.state.engine, token) if token else None
+    return find_learner(request.app.state.engine, cookie.token) if cookie.token else None
 
 
 def required_learner(
@@ -57,5 +63,6 @@ def required_learner(
 SettingsDep = Annotated[Settings, Depends(get_settings_of)]
 CatalogueDep = Annotated[Catalogue, Depends(get_catalogue)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
+CookieDep = Annotated[LearnerCookie, Depends(learner_cookie)]
 MaybeLearner = Annotated[CurrentLearner | None, Depends(optional_learner)]
 CurrentLearnerDep = Annotated[CurrentLearner, Depends(required_learner)]

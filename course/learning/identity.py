@@ -1,13 +1,25 @@
-"""The anonymous learner's identity: a random token in a signed cookie, stored only as a hash."""
+"""The learner cookie: a random token (stored only as a hash) and the help country, signed."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
+
+from starlette.responses import Response
 
 LEARNER_COOKIE = "course_learner"
 LEARNER_COOKIE_MAX_AGE = 60 * 60 * 24 * 395  # 13 months, the retention period
+DEFAULT_COUNTRY = "uk"
+
+
+@dataclass(frozen=True)
+class LearnerCookie:
+    """What the cookie holds: the learner's token (empty before they start) and their country."""
+
+    token: str = ""
+    country: str = DEFAULT_COUNTRY
 
 
 def new_token() -> str:
@@ -20,15 +32,37 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign(token: str, secret: str) -> str:
-    """The cookie value for a token: the token and its HMAC."""
-    mac = hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{token}.{mac}"
+def _mac(payload: str, secret: str) -> str:
+    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def unsign(value: str | None, secret: str) -> str | None:
-    """The token inside a cookie value, or None when it is missing or forged."""
+def encode_cookie(cookie: LearnerCookie, secret: str) -> str:
+    """The signed cookie value: `token:country.mac`."""
+    payload = f"{cookie.token}:{cookie.country}"
+    return f"{payload}.{_mac(payload, secret)}"
+
+
+def decode_cookie(value: str | None, secret: str) -> LearnerCookie:
+    """The cookie's contents; an empty cookie when it is missing, malformed or forged."""
     if not value or value.count(".") != 1:
-        return None
-    token, _ = value.split(".")
-    return token if hmac.compare_digest(sign(token, secret), value) else None
+        return LearnerCookie()
+    payload, mac = value.split(".")
+    if not hmac.compare_digest(_mac(payload, secret), mac) or payload.count(":") != 1:
+        return LearnerCookie()
+    token, country = payload.split(":")
+    return LearnerCookie(token=token, country=country or DEFAULT_COUNTRY)
+
+
+def set_learner_cookie(
+    response: Response, cookie: LearnerCookie, secret: str, secure: bool
+) -> None:
+    """Attach the learner cookie: HttpOnly, SameSite=Lax, for 13 months."""
+    response.set_cookie(
+        LEARNER_COOKIE,
+        encode_cookie(cookie, secret),
+        max_age=LEARNER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )

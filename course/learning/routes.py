@@ -10,12 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from course.content.schema import AUDIENCES, Catalogue, Lesson
 from course.deps import (
     CatalogueDep,
+    CookieDep,
     CurrentLearnerDep,
     EngineDep,
     MaybeLearner,
     SettingsDep,
 )
-from course.learning.identity import LEARNER_COOKIE, LEARNER_COOKIE_MAX_AGE, sign
+from course.learning.identity import LearnerCookie, set_learner_cookie
 from course.learning.progress import (
     change_age_band,
     create_learner,
@@ -69,6 +70,7 @@ def start_course(
     catalogue: CatalogueDep,
     engine: EngineDep,
     learner: MaybeLearner,
+    cookie: CookieDep,
     age_band: Annotated[str, Form()] = "",
 ) -> Response:
     """Start (or switch age band) and go to the first unfinished lesson."""
@@ -84,14 +86,11 @@ def start_course(
         return RedirectResponse(destination, status_code=303)
     token, _ = create_learner(engine, age_band)
     response = RedirectResponse(resume_path(catalogue, age_band, {}), status_code=303)
-    response.set_cookie(
-        LEARNER_COOKIE,
-        sign(token, request.app.state.secret_key),
-        max_age=LEARNER_COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        path="/",
+    set_learner_cookie(
+        response,
+        LearnerCookie(token=token, country=cookie.country),
+        request.app.state.secret_key,
+        settings.secure_cookies,
     )
     return response
 

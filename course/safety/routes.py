@@ -1,13 +1,15 @@
-"""Safety on every page: the quick exit, the help page, and what we store."""
+"""Safety on every page: the quick exit, the help directory, and what we store."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from course.deps import SettingsDep
-from course.learning.identity import LEARNER_COOKIE
-from course.safety.services import UK_SERVICES
+from course.deps import CookieDep, SettingsDep
+from course.learning.identity import LEARNER_COOKIE, LearnerCookie, set_learner_cookie
+from course.safety.services import COUNTRIES
 from course.web import render
 
 router = APIRouter()
@@ -25,9 +27,26 @@ def quick_exit(settings: SettingsDep) -> Response:
 
 
 @router.get("/help")
-def show_help(request: Request) -> Response:
-    """Where to get help now, service by service."""
-    return render(request, "safety/help.html", {"services": UK_SERVICES})
+def show_help(request: Request, cookie: CookieDep) -> Response:
+    """Where to get help now: the learner's country first, then services that work anywhere."""
+    country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
+    context = {"country": country, "countries": COUNTRIES, "anywhere": COUNTRIES["intl"]}
+    return render(request, "safety/help.html", context)
+
+
+@router.post("/help/country")
+def choose_country(
+    request: Request,
+    settings: SettingsDep,
+    cookie: CookieDep,
+    country: Annotated[str, Form()] = "uk",
+) -> Response:
+    """Remember the learner's country in their cookie and show its services."""
+    response = RedirectResponse("/help#services", status_code=303)
+    if country in COUNTRIES:
+        chosen = LearnerCookie(token=cookie.token, country=country)
+        set_learner_cookie(response, chosen, request.app.state.secret_key, settings.secure_cookies)
+    return response
 
 
 @router.get("/privacy")

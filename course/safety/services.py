@@ -1,4 +1,4 @@
-"""Help services shown on the help page (UK first; more countries come with the directory)."""
+"""The help directory: services by country, UK first, each with who it is for and how to reach it."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Service:
     contacts: tuple[Contact, ...]
 
 
-UK_SERVICES: tuple[Service, ...] = (
+UK: tuple[Service, ...] = (
     Service(
         "Police",
         "Everyone",
@@ -90,3 +90,185 @@ UK_SERVICES: tuple[Service, ...] = (
         (Contact("Call 116 123", "tel:116123"),),
     ),
 )
+
+IRELAND: tuple[Service, ...] = (
+    Service(
+        "An Garda Síochána (police)",
+        "Everyone in Ireland",
+        "In an emergency call 112 or 999. Otherwise contact your local Garda station to report "
+        "a threat to share images.",
+        (Contact("Call 112 (emergency)", "tel:112"),),
+    ),
+    Service(
+        "Childline (ISPCC)",
+        "Children and young people in Ireland",
+        "Free, confidential support by phone, text or online chat, day and night.",
+        (
+            Contact("Call 1800 66 66 66", "tel:1800666666"),
+            Contact("childline.ie", "https://www.childline.ie/"),
+        ),
+    ),
+    Service(
+        "Hotline.ie",
+        "Everyone in Ireland",
+        "Report images of children or intimate images shared without consent, so they can be "
+        "removed.",
+        (Contact("hotline.ie", "https://hotline.ie/"),),
+    ),
+)
+
+US: tuple[Service, ...] = (
+    Service(
+        "NCMEC CyberTipline",
+        "Anyone reporting the sexual exploitation of a child",
+        "Report online blackmail of a child. NCMEC also supports victims and families.",
+        (
+            Contact("report.cybertip.org", "https://report.cybertip.org/"),
+            Contact("Call 1-800-843-5678", "tel:18008435678"),
+        ),
+    ),
+    Service(
+        "Take It Down (NCMEC)",
+        "Images taken when you were under 18",
+        "Creates a digital fingerprint of the image on your own device so that taking-part "
+        "platforms can find and remove it. Anonymous.",
+        (Contact("takeitdown.ncmec.org", "https://takeitdown.ncmec.org/"),),
+    ),
+    Service(
+        "FBI",
+        "Everyone in the US",
+        "Report sextortion to the FBI by phone or online. In an emergency call 911.",
+        (
+            Contact("tips.fbi.gov", "https://tips.fbi.gov/"),
+            Contact("Call 1-800-225-5324", "tel:18002255324"),
+        ),
+    ),
+)
+
+CANADA: tuple[Service, ...] = (
+    Service(
+        "Cybertip.ca",
+        "Everyone in Canada",
+        "Canada's tipline for reporting the online sexual exploitation of children, with "
+        "advice on what to do next.",
+        (
+            Contact("cybertip.ca", "https://www.cybertip.ca/"),
+            Contact("Call 1-866-658-9022", "tel:18666589022"),
+        ),
+    ),
+    Service(
+        "NeedHelpNow.ca",
+        "Young people whose images have been shared",
+        "Step-by-step help to get images taken down and to cope with what is happening.",
+        (Contact("needhelpnow.ca", "https://needhelpnow.ca/"),),
+    ),
+    Service(
+        "Kids Help Phone",
+        "Young people in Canada",
+        "Free, confidential support by phone or text, any time.",
+        (Contact("kidshelpphone.ca", "https://kidshelpphone.ca/"),),
+    ),
+)
+
+AUSTRALIA: tuple[Service, ...] = (
+    Service(
+        "ACCCE (Australian Federal Police)",
+        "Under-18s, or an adult for them",
+        "Report online child sexual exploitation, including sextortion. Young people will "
+        "not be in trouble for asking for help.",
+        (Contact("accce.gov.au", "https://www.accce.gov.au/"),),
+    ),
+    Service(
+        "eSafety Commissioner",
+        "Adults (18 and over)",
+        "Report image-based abuse, including threats to share; eSafety can ask for images "
+        "to be removed.",
+        (Contact("esafety.gov.au", "https://www.esafety.gov.au/"),),
+    ),
+    Service(
+        "Kids Helpline",
+        "Young people aged 5 to 25",
+        "Free, private counselling by phone or online, any time.",
+        (Contact("Call 1800 55 1800", "tel:1800551800"),),
+    ),
+    Service(
+        "Lifeline",
+        "Anyone who is struggling",
+        "Crisis support, day or night. In an emergency call 000.",
+        (Contact("Call 13 11 14", "tel:131114"), Contact("Call 000 (emergency)", "tel:000")),
+    ),
+)
+
+NEW_ZEALAND: tuple[Service, ...] = (
+    Service(
+        "Netsafe",
+        "Everyone in New Zealand",
+        "Free, confidential help with online harm, including threats to share images.",
+        (
+            Contact("netsafe.org.nz", "https://netsafe.org.nz/"),
+            Contact("Call 0508 638 723", "tel:0508638723"),
+        ),
+    ),
+    Service(
+        "New Zealand Police",
+        "Everyone in New Zealand",
+        "Call 111 in an emergency, or 105 to report a crime that is not urgent.",
+        (Contact("Call 111 (emergency)", "tel:111"), Contact("Call 105", "tel:105")),
+    ),
+    Service(
+        "Youthline",
+        "Young people in New Zealand",
+        "Free support by phone, text or web chat.",
+        (Contact("Call 0800 376 633", "tel:0800376633"),),
+    ),
+)
+
+INTERNATIONAL: tuple[Service, ...] = (
+    Service(
+        "Take It Down",
+        "Images taken when you were under 18, anywhere",
+        "Blocks the image on taking-part platforms using a fingerprint made on your device.",
+        (Contact("takeitdown.ncmec.org", "https://takeitdown.ncmec.org/"),),
+    ),
+    Service(
+        "StopNCII.org",
+        "Adults (18 and over), anywhere",
+        "Blocks intimate images on partner platforms using a fingerprint made on your device.",
+        (Contact("stopncii.org", "https://stopncii.org/"),),
+    ),
+    Service(
+        "INHOPE hotlines",
+        "Anyone, in about 45 countries",
+        "Find your country's hotline for reporting child sexual abuse material.",
+        (Contact("inhope.org", "https://www.inhope.org/"),),
+    ),
+    Service(
+        "Child Helpline International",
+        "Children and young people, worldwide",
+        "Find the free child helpline in your country.",
+        (Contact("childhelplineinternational.org", "https://childhelplineinternational.org/"),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country (or "anywhere") on the help page, with its services."""
+
+    code: str
+    name: str
+    services: tuple[Service, ...]
+
+
+COUNTRIES: dict[str, Country] = {
+    country.code: country
+    for country in (
+        Country("uk", "the UK", UK),
+        Country("ie", "Ireland", IRELAND),
+        Country("us", "the US", US),
+        Country("ca", "Canada", CANADA),
+        Country("au", "Australia", AUSTRALIA),
+        Country("nz", "New Zealand", NEW_ZEALAND),
+        Country("intl", "anywhere else", INTERNATIONAL),
+    )
+}

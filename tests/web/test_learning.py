@@ -47,7 +47,7 @@ def test_starting_sets_a_signed_httponly_cookie_and_goes_to_first_lesson(
 
 def test_database_stores_only_a_hash_of_the_learner_token(client: TestClient, app: FastAPI) -> None:
     start_learner(client)
-    token = client.cookies[LEARNER_COOKIE].split(".")[0]
+    token = client.cookies[LEARNER_COOKIE].split(":")[0]
     with app.state.engine.connect() as connection:
         rows = connection.execute(text("SELECT * FROM learner")).mappings().all()
     assert len(rows) == 1
