@@ -1,4 +1,4 @@
-"""The help directory: services by country, UK first, each with who it is for and how to reach it."""
+"""The help directory: services by country, UK first, with who each is for and how to reach it."""
 
 from __future__ import annotations
 
