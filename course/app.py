@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -16,12 +16,8 @@ from course.deps import RedirectTo
 from course.learning.routes import router as learning_router
 from course.quizzes.routes import router as quizzes_router
 from course.safety.routes import router as safety_router
-from course.security import (
-    CsrfRejected,
-    SecurityHeadersMiddleware,
-    make_csrf_check,
-    security_headers,
-)
+from course.schools.routes import router as schools_router
+from course.security import CsrfMiddleware, SecurityHeadersMiddleware, security_headers
 from course.settings import REPO_ROOT, Settings, get_settings
 from course.web import CachedStaticFiles, build_templates, render
 
@@ -46,18 +42,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(make_csrf_check(secret_key))],
     )
     app.state.settings = settings
     app.state.secret_key = secret_key
     app.state.catalogue = catalogue
     app.state.engine = create_db_engine(settings.sqlalchemy_url())
+    app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
     app.state.templates = build_templates(
         STATIC_DIR, {"audiences": AUDIENCE_LABELS, "catalogue": catalogue}
     )
+    app.add_middleware(CsrfMiddleware, secret=secret_key, reject=refuse_forgery)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for router in (learning_router, quizzes_router, safety_router):
+    for router in (learning_router, quizzes_router, safety_router, schools_router):
         app.include_router(router)
     add_error_pages(app)
     return app
@@ -69,16 +66,17 @@ def error_page(request: Request, status_code: int) -> Response:
     return render(request, template, {"title": title}, status_code=status_code)
 
 
+async def refuse_forgery(request: Request) -> Response:
+    """The 403 page for a state change without our CSRF token."""
+    return error_page(request, 403)
+
+
 def add_error_pages(app: FastAPI) -> None:
     """Friendly 403, 404 and 500 pages; redirects for pages that need an age band first."""
 
     @app.exception_handler(RedirectTo)
     async def redirect(_request: Request, exc: RedirectTo) -> Response:
         return RedirectResponse(exc.location, status_code=303)
-
-    @app.exception_handler(CsrfRejected)
-    async def csrf_rejected(request: Request, _exc: CsrfRejected) -> Response:
-        return error_page(request, 403)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

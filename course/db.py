@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,15 +18,22 @@ NAMING_CONVENTION = {
 }
 
 # Writes on SQLite take the write lock at BEGIN, so a read-then-write transaction never
-# meets SQLITE_BUSY half-way (see docs/OPERATIONS.md). Reads stay deferred.
+# meets SQLITE_BUSY half-way (see docs/OPERATIONS.md). Migrations run in one plain transaction.
+# Plain reads send no BEGIN at all: each statement reads a consistent snapshot on its own.
 WRITE = {"sqlite_begin": "BEGIN IMMEDIATE"}
+MIGRATE = {"sqlite_begin": "BEGIN"}
 
 
 def create_db_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 5},
+        pool_size=10,
+        max_overflow=30,  # SQLite connections are cheap; the request threadpool has 40 threads
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -45,7 +51,9 @@ def create_db_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+        begin = connection.get_execution_options().get("sqlite_begin")
+        if begin:
+            connection.exec_driver_sql(begin)
 
     return engine
 
@@ -55,20 +63,9 @@ def write_session(engine: Engine) -> Session:
     return Session(engine.execution_options(**WRITE), expire_on_commit=False)
 
 
-def read_session(engine: Engine) -> Session:
-    """A session for reads."""
-    return Session(engine, expire_on_commit=False)
-
-
 def insert_ignoring_duplicates(engine: Engine, model: type[SQLModel]) -> Insert:
     """An INSERT that does nothing when a unique key already holds the row."""
     table = model.__table__  # type: ignore[attr-defined]
     if engine.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
-
-
-def sessions(engine: Engine) -> Iterator[Session]:
-    """Yield a read session and close it after the request."""
-    with read_session(engine) as session:
-        yield session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -52,17 +53,36 @@ def build_templates(static_dir: Path, globals_: dict[str, Any]) -> Environment:
     return env
 
 
+# Stands in for the CSRF token in cached pages; it cannot occur in escaped output.
+TOKEN_SLOT = "\x00csrf\x00"  # noqa: S105 - a placeholder, not a secret
+
+
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    cache_key: Hashable | None = None,
 ) -> HTMLResponse:
-    """Render a template for this request, with its CSRF token and the learner context."""
+    """Render a template for this request, with its CSRF token.
+
+    With a cache_key (for pages whose context the key fully decides, such as a lesson for an
+    age band) the page is rendered once per process and only the token is filled in after.
+    """
     state = request.app.state
     cookie = request.cookies.get(CSRF_COOKIE)
     new_cookie = None if cookie else new_csrf_cookie()
-    page = dict(context or {})
-    page["request"] = request
-    page["csrf_token"] = csrf_token_for(cookie or new_cookie or "", state.secret_key)
-    html = state.templates.get_template(template).render(page)
+    token = csrf_token_for(cookie or new_cookie or "", state.secret_key)
+    if cache_key is None:
+        page = {**(context or {}), "csrf_token": token}
+        html = state.templates.get_template(template).render(page)
+    else:
+        pages: dict[Hashable, str] = state.rendered_pages
+        key = (template, cache_key)
+        if key not in pages:
+            page = {**(context or {}), "csrf_token": TOKEN_SLOT}
+            pages[key] = state.templates.get_template(template).render(page)
+        html = pages[key].replace(TOKEN_SLOT, token)
     response = HTMLResponse(html, status_code=status_code)
     if new_cookie:
         response.set_cookie(

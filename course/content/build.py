@@ -2,11 +2,11 @@
 
 from collections.abc import Sequence
 
-from course.content.formats import ChoiceEntry
+from course.content.items import build_item
 from course.content.lessons import LessonDraft
-from course.content.markdown import render_body, render_inline
+from course.content.markdown import render_body
 from course.content.quizzes import QuizDraft
-from course.content.schema import AUDIENCES, Catalogue, Item, Lesson, Option, Quiz
+from course.content.schema import AUDIENCES, Catalogue, Lesson, Quiz
 
 
 def build_catalogue(
@@ -49,29 +49,8 @@ def build_quiz(draft: QuizDraft, lesson_audiences: tuple[str, ...]) -> Quiz:
         lesson=draft.quiz.lesson,
         title=draft.quiz.title,
         items=tuple(
-            build_item(entry, draft.lines.of("items", index), lesson_audiences)
+            build_item(entry, draft.lines, ("items", index), lesson_audiences)
             for index, entry in draft.items
         ),
         file=draft.file,
-    )
-
-
-def build_item(entry: ChoiceEntry, line: int, lesson_audiences: tuple[str, ...]) -> Item:
-    """Render one choice or multi item."""
-    return Item(
-        id=entry.id,
-        type=entry.type,
-        prompt_html=render_inline(entry.prompt),
-        options=tuple(
-            Option(
-                id=option.id,
-                text_html=render_inline(option.text),
-                correct=option.correct,
-                feedback_html=render_inline(option.feedback),
-            )
-            for option in entry.options
-        ),
-        audiences=tuple(entry.audiences) if entry.audiences else lesson_audiences,
-        explanation_html=render_inline(entry.explanation) if entry.explanation else None,
-        line=line,
     )

@@ -8,7 +8,7 @@ from pydantic_core import ErrorDetails
 
 from course.content.located_yaml import LineMap, Location
 from course.content.problems import Finding
-from course.content.schema import AUDIENCES, KEY_MESSAGES
+from course.content.schema import AUDIENCES, AVATARS, KEY_MESSAGES
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -23,7 +23,17 @@ EXPECTED = {
 MISSING_HINTS = {
     "feedback": "with a sentence that explains why this answer is right or wrong",
     "options": "with 2 to 6 options",
-    "type": "with `choice` or `multi`",
+    "type": "with `choice`, `multi`, `red-flags`, `branching` or `order`",
+    "explanation": "with a sentence that explains why this part is or is not a warning sign",
+    "flag": "with `true` if this part is a warning sign, otherwise `false`",
+    "from": "with who sends it: `them` or `you` (or `story` for narration in a branching chat)",
+    "avatar": f"with one of {', '.join(AVATARS)}",
+    "parts": "with the parts of the profile a learner can select",
+    "start": "with the id of the node the chat starts at",
+    "nodes": "with the nodes of the chat",
+    "next": "with the id of the node this choice leads to",
+    "steps": "with 4 to 7 steps, in the right order",
+    "reason": "with a sentence that explains why this step sits where it does",
 }
 
 
@@ -62,6 +72,11 @@ def describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
         )
     if kind == "audience":
         return f"unknown audience `{value}`. Use one or more of {', '.join(AUDIENCES)}"
+    if kind == "avatar":
+        return f"unknown avatar `{value}`. Use one of {', '.join(AVATARS)}"
+    if kind == "sender":
+        allowed = detail.get("ctx", {}).get("allowed", "")
+        return f"unknown sender `{value}` in `from`. Use {allowed}"
     if kind == "key_message":
         return f"unknown key message `{value}`. Use ids from docs/CONTENT.md: {_key_messages()}"
     if kind in ("greater_than_equal", "less_than_equal"):
@@ -90,12 +105,21 @@ def _model_at(model: type[BaseModel], location: tuple[int | str, ...]) -> type[B
     for part in location:
         if isinstance(part, int):
             continue
-        annotation = model.model_fields[part].annotation
-        nested = [arg for arg in get_args(annotation) if _is_model(arg)]
+        names = {field.alias or name: name for name, field in model.model_fields.items()}
+        if part not in names:
+            break
+        nested = _nested_models(model.model_fields[names[part]].annotation)
         if not nested:
             break
         model = nested[0]
     return model
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    """The models inside a field's type, like OptionEntry in `list[OptionEntry] | None`."""
+    if _is_model(annotation):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _nested_models(arg)]
 
 
 def _is_model(candidate: Any) -> bool:
@@ -104,7 +128,7 @@ def _is_model(candidate: Any) -> bool:
 
 def _suggest(unknown: str, model: type[BaseModel]) -> str:
     """Suggest the field a typo probably meant."""
-    fields = list(model.model_fields)
+    fields = [field.alias or name for name, field in model.model_fields.items()]
     close = get_close_matches(unknown, fields, n=1)
     if close:
         return f"Did you mean `{close[0]}`? Otherwise remove it"

@@ -13,14 +13,21 @@ Location = tuple[str | int, ...]
 class LineMap:
     """The file line of each key and list entry in one YAML document."""
 
-    def __init__(self, lines: dict[Location, int]) -> None:
+    def __init__(
+        self, lines: dict[Location, int], text_lines: dict[Location, int] | None = None
+    ) -> None:
         self._lines = lines
+        self._text_lines = text_lines or {}
 
     def of(self, *location: str | int) -> int:
         """Return the line of this location, or of its nearest parent that has one."""
         while location not in self._lines:
             location = location[:-1]
         return self._lines[location]
+
+    def text_of(self, *location: str | int) -> int:
+        """Return the line a text value starts on: after `|` or `>`, the line below its key."""
+        return self._text_lines.get(location) or self.of(*location)
 
 
 def read_yaml(
@@ -44,10 +51,11 @@ def read_yaml(
     finally:
         loader.dispose()
     lines: dict[Location, int] = {(): root_line or first_line}
+    text_lines: dict[Location, int] = {}
     findings: list[Finding] = []
     if node is not None:
-        _record(node, (), first_line, lines, findings)
-    return data, LineMap(lines), findings
+        _record(node, (), first_line, lines, findings, text_lines)
+    return data, LineMap(lines, text_lines), findings
 
 
 _YAML_HINT = (
@@ -62,8 +70,12 @@ def _record(
     first_line: int,
     lines: dict[Location, int],
     findings: list[Finding],
+    text_lines: dict[Location, int],
 ) -> None:
-    """Record the line of every key and entry below `node`, and report duplicate keys."""
+    """Record the line of every key and entry below `node`, and report duplicate keys.
+
+    For text values, `text_lines` gets the line the text itself starts on.
+    """
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
@@ -72,8 +84,11 @@ def _record(
                 findings.append((line, f"`{key}` appears twice here. Keep only one of them"))
                 continue
             lines[(*location, key)] = line
-            _record(value_node, (*location, key), first_line, lines, findings)
+            if isinstance(value_node, yaml.ScalarNode):
+                block = value_node.style in ("|", ">")
+                text_lines[(*location, key)] = first_line + value_node.start_mark.line + block
+            _record(value_node, (*location, key), first_line, lines, findings, text_lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, entry in enumerate(node.value):
             lines[(*location, index)] = first_line + entry.start_mark.line
-            _record(entry, (*location, index), first_line, lines, findings)
+            _record(entry, (*location, index), first_line, lines, findings, text_lines)

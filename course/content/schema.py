@@ -1,10 +1,18 @@
 """The catalogue: immutable, rendered lessons and quizzes, looked up by slug or id."""
 
+import random
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, field_serializer, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_serializer,
+    field_validator,
+)
 
 AUDIENCES: tuple[str, ...] = ("11-13", "14-18", "adult")
 AUDIENCE_LABELS: Mapping[str, str] = {
@@ -27,15 +35,27 @@ KEY_MESSAGES: tuple[str, ...] = (
     "spot-fake-profiles",
 )
 
-# Each item type is its own model, told apart by `type`. Later types (red-flags, branching,
-# order) become sibling models and `Quiz.items` a union of them discriminated by `type`.
+# Each item type is its own model, told apart by `type`; `Item` is their union.
 CHOICE_TYPES = ("choice", "multi")
+ITEM_TYPES = ("choice", "multi", "red-flags", "branching", "order")
+# The drawn avatars a red-flags profile can show (no real photos, brands or logos).
+AVATARS: tuple[str, ...] = ("sunset", "flower", "football", "cat", "guitar", "wave")
 
 
 class Frozen(BaseModel):
     """Base for catalogue models: immutable once loaded."""
 
     model_config = ConfigDict(frozen=True)
+
+
+class ItemBase(Frozen):
+    """What every item has: an id, a prompt, who sees it and where it is written."""
+
+    id: str
+    prompt_html: str
+    audiences: tuple[str, ...]
+    explanation_html: str | None
+    line: int
 
 
 class Option(Frozen):
@@ -45,20 +65,129 @@ class Option(Frozen):
     feedback_html: str
 
 
-class Item(Frozen):
+class ChoiceItem(ItemBase):
     """A choice (one correct option) or multi (select all that apply) question."""
 
-    id: str
     type: Literal["choice", "multi"]
-    prompt_html: str
     options: tuple[Option, ...]
-    audiences: tuple[str, ...]
-    explanation_html: str | None
-    line: int
 
     def option(self, option_id: str) -> Option | None:
         """Return the option with this id, or None."""
         return next((option for option in self.options if option.id == option_id), None)
+
+
+class Part(Frozen):
+    """A selectable part of a mock profile or chat: a warning sign or not, and why."""
+
+    id: str
+    text_html: str
+    flag: bool
+    explanation_html: str
+    sender: Literal["them", "you"] | None  # None for a profile part
+
+
+class Profile(Frozen):
+    """A mock profile drawn by the app; `avatar` is one of AVATARS."""
+
+    name: str
+    handle: str
+    avatar: str
+    parts: tuple[Part, ...]
+
+
+class RedFlagsItem(ItemBase):
+    """Spot the warning signs in a mock profile and/or a short chat."""
+
+    type: Literal["red-flags"]
+    profile: Profile | None
+    chat: tuple[Part, ...]
+
+    def parts(self) -> tuple[Part, ...]:
+        """Every selectable part: the profile's, top to bottom, then the chat's."""
+        return (self.profile.parts if self.profile else ()) + self.chat
+
+    def flags(self) -> frozenset[str]:
+        """The ids of the parts that are warning signs."""
+        return frozenset(part.id for part in self.parts() if part.flag)
+
+
+class Message(Frozen):
+    """A line in a branching chat: from the other side, the learner, or narration."""
+
+    sender: Literal["them", "you", "story"]
+    text_html: str
+
+
+class Choice(Frozen):
+    """What the learner can do at a node; shown only when `requires`/`unless` allow it."""
+
+    id: str
+    text_html: str
+    next: str
+    sets: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    line: int = 0
+
+
+class Node(Frozen):
+    """A point in a branching chat: messages, then choices, or an ending."""
+
+    id: str
+    messages: tuple[Message, ...]
+    choices: tuple[Choice, ...]
+    ending: Literal["safe", "risky"] | None
+    title: str | None
+    text_html: str | None
+    line: int
+
+
+class BranchingItem(ItemBase):
+    """A chat simulation: a graph of nodes from `start` to safe or risky endings."""
+
+    type: Literal["branching"]
+    start: str
+    nodes: tuple[Node, ...]
+
+    _nodes_by_id: dict[str, Node] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Index the nodes once; every step of a chat looks one up."""
+        self._nodes_by_id = {node.id: node for node in self.nodes}
+
+    def node(self, node_id: str) -> Node:
+        """Return the node with this id; KeyError if there is none."""
+        return self._nodes_by_id[node_id]
+
+
+class Step(Frozen):
+    id: str
+    text_html: str
+    reason_html: str
+
+
+class OrderItem(ItemBase):
+    """Put 4 to 7 steps in order; `steps` holds them in the right order."""
+
+    type: Literal["order"]
+    steps: tuple[Step, ...]
+
+    _shuffled: tuple[Step, ...] = PrivateAttr(default=())
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Work out the display order once."""
+        steps = list(self.steps)
+        random.Random(self.id).shuffle(steps)
+        if len(steps) > 1 and tuple(steps) == self.steps:
+            steps = steps[1:] + steps[:1]  # never show the answer
+        self._shuffled = tuple(steps)
+
+    def shuffled(self) -> tuple[Step, ...]:
+        """The steps in display order: the same every time, and never the right order."""
+        return self._shuffled
+
+
+Item = Annotated[ChoiceItem | RedFlagsItem | BranchingItem | OrderItem, Field(discriminator="type")]
 
 
 class Quiz(Frozen):

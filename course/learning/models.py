@@ -57,3 +57,22 @@ class Answer(SQLModel, table=True):
     correct: bool
     content_version: str = Field(max_length=16)
     answered_on: dt.date = Field(default_factory=today)
+
+
+class ScenarioStep(SQLModel, table=True):
+    """One decision in a branching chat: the learner's path, step by step, so a reload resumes."""
+
+    __tablename__ = "scenario_step"
+    __table_args__ = (UniqueConstraint("learner_id", "item_id", "step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    quiz_slug: str = Field(max_length=80)
+    item_id: str = Field(max_length=80)
+    step: int  # 0 for the first decision; the form sends it, so a double click stores once
+    node_id: str = Field(max_length=80)
+    choice_id: str = Field(max_length=80)
+    content_version: str = Field(max_length=16)
+    made_on: dt.date = Field(default_factory=today)

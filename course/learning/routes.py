@@ -24,6 +24,7 @@ from course.learning.progress import (
     record_lesson,
     resume_path,
 )
+from course.safety.services import COUNTRIES
 from course.web import render
 
 router = APIRouter()
@@ -58,7 +59,7 @@ def show_home(
 
 
 @router.get("/start")
-def show_start(request: Request, learner: MaybeLearner) -> Response:
+async def show_start(request: Request, learner: MaybeLearner) -> Response:
     """Choose an age band."""
     return render(request, "learning/start.html", {"learner": learner, "error": None})
 
@@ -96,7 +97,7 @@ def start_course(
 
 
 @router.get("/lessons/{slug}")
-def show_lesson(
+async def show_lesson(
     request: Request, slug: str, catalogue: CatalogueDep, learner: CurrentLearnerDep
 ) -> Response:
     """One lesson, in the learner's age band."""
@@ -110,7 +111,7 @@ def show_lesson(
         "next_path": next_path(catalogue, lesson, learner.age_band),
         "step": "lesson",
     }
-    return render(request, "learning/lesson.html", context)
+    return render(request, "learning/lesson.html", context, cache_key=(slug, learner.age_band))
 
 
 @router.post("/lessons/{slug}/complete")
@@ -142,3 +143,10 @@ def show_completion(
     lessons = catalogue.lessons_for(learner.age_band)
     context = {"lessons": lessons, "finished": finished, "age_band": learner.age_band}
     return render(request, "learning/complete.html", context)
+
+
+@router.get("/card")
+async def show_card(request: Request, cookie: CookieDep) -> Response:
+    """The "what to do" card: one printable page to keep."""
+    country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
+    return render(request, "learning/card.html", {"country": country, "age_band": None})

@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import course.learning.models  # noqa: F401 - registers the tables
-from course.db import create_db_engine
+from course.db import MIGRATE, create_db_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -17,7 +17,7 @@ def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url
     engine = create_db_engine(url)
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**MIGRATE) as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

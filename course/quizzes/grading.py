@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from course.content.schema import Item, Option
+from course.content.schema import ChoiceItem, Option, OrderItem, Part, RedFlagsItem, Step
+
+NOT_AN_OPTION = "That answer is not one of the options. Choose again."
 
 
 class InvalidChoice(ValueError):
@@ -35,7 +39,7 @@ class Grade:
     options: tuple[OptionResult, ...]
 
 
-def parse_choice(item: Item, submitted: list[str]) -> frozenset[str]:
+def parse_choice(item: ChoiceItem, submitted: list[str]) -> frozenset[str]:
     """The option ids a learner chose, checked against the item."""
     known = {option.id for option in item.options}
     chosen = frozenset(submitted)
@@ -46,11 +50,11 @@ def parse_choice(item: Item, submitted: list[str]) -> frozenset[str]:
             else "Choose at least one answer, then press Check."
         )
     if not chosen <= known or (item.type == "choice" and len(chosen) > 1):
-        raise InvalidChoice("That answer is not one of the options. Choose again.")
+        raise InvalidChoice(NOT_AN_OPTION)
     return chosen
 
 
-def grade(item: Item, chosen: frozenset[str]) -> Grade:
+def grade(item: ChoiceItem, chosen: frozenset[str]) -> Grade:
     """Grade a choice: multi items earn partial credit, minus one for each wrong pick."""
     results = tuple(OptionResult(option, option.id in chosen) for option in item.options)
     right = {option.id for option in item.options if option.correct}
@@ -68,3 +72,128 @@ def encode_choice(chosen: frozenset[str]) -> str:
 def decode_choice(stored: str) -> frozenset[str]:
     """The choice a stored answer holds."""
     return frozenset(part for part in stored.split(",") if part)
+
+
+# --- red-flags -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedFlagsGrade:
+    """Warning signs found and missed, and parts picked that are not warning signs."""
+
+    found: tuple[Part, ...]
+    missed: tuple[Part, ...]
+    false_alarms: tuple[Part, ...]
+    correct: bool
+    score: float
+
+
+def parse_red_flags(item: RedFlagsItem, submitted: list[str]) -> frozenset[str]:
+    """The part ids a learner selected, checked against the item."""
+    chosen = frozenset(submitted)
+    if not chosen:
+        raise InvalidChoice("Select the parts you think are warning signs, then press Check.")
+    if not chosen <= {part.id for part in item.parts()}:
+        raise InvalidChoice(NOT_AN_OPTION)
+    return chosen
+
+
+def grade_red_flags(item: RedFlagsItem, chosen: frozenset[str]) -> RedFlagsGrade:
+    """Each flag found counts one, each false alarm takes one off; parts keep the item's order."""
+    parts = item.parts()
+    found = tuple(part for part in parts if part.flag and part.id in chosen)
+    missed = tuple(part for part in parts if part.flag and part.id not in chosen)
+    false_alarms = tuple(part for part in parts if not part.flag and part.id in chosen)
+    flags = len(found) + len(missed)
+    correct = not missed and not false_alarms
+    # Content always has a flag; the fallback keeps a stored answer to changed content safe.
+    fallback = 1.0 if correct else 0.0
+    score = max(0.0, (len(found) - len(false_alarms)) / flags) if flags else fallback
+    return RedFlagsGrade(found, missed, false_alarms, correct=correct, score=score)
+
+
+# --- order ---------------------------------------------------------------------------------
+
+ORDER_FIELD = "position-{}"
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,4}")  # 1 to 9999, never a huge int()
+
+
+@dataclass(frozen=True)
+class PlacedStep:
+    """A step, where the learner put it and where it belongs (both counting from 1)."""
+
+    step: Step
+    position: int
+    right_position: int
+
+    @property
+    def in_place(self) -> bool:
+        return self.position == self.right_position
+
+
+@dataclass(frozen=True)
+class OrderGrade:
+    """Fully right or not, the share of step pairs in the right relative order, every step."""
+
+    correct: bool
+    score: float
+    placed: tuple[PlacedStep, ...]  # in the right order
+
+
+def parse_order(item: OrderItem, form: Mapping[str, object]) -> tuple[str, ...]:
+    """The step ids in the learner's order, from fields `position-<step id>` holding 1 to n.
+
+    `form` can be the request's form data as it is; other fields are ignored.
+    """
+    count = len(item.steps)
+    values = {step.id: _text(form.get(ORDER_FIELD.format(step.id))) for step in item.steps}
+    if not all(values.values()):
+        raise InvalidChoice("Give every step a position, then press Check.")
+    positions: dict[str, int] = {}
+    for step_id, value in values.items():
+        if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(value) <= count:
+            raise InvalidChoice(f"Give each step a position from 1 to {count}, then press Check.")
+        positions[step_id] = int(value)
+    used: dict[int, int] = {}
+    for position in positions.values():
+        used[position] = used.get(position, 0) + 1
+    twice = sorted(position for position, times in used.items() if times > 1)
+    if twice:
+        raise InvalidChoice(
+            f"Position {twice[0]} is given to more than one step. Give each step its own position."
+        )
+    return tuple(sorted(positions, key=positions.__getitem__))
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def grade_order(item: OrderItem, order: tuple[str, ...]) -> OrderGrade:
+    """Partial credit: the share of pairs of steps the learner put in the right relative order.
+
+    Ids the item no longer has are ignored and steps missing from `order` go last, so a stored
+    answer to since-edited content still grades.
+    """
+    right = [step.id for step in item.steps]
+    given = [step_id for step_id in dict.fromkeys(order) if step_id in right]
+    given += [step_id for step_id in right if step_id not in given]
+    position = {step_id: index for index, step_id in enumerate(given, start=1)}
+    pairs = [(a, b) for i, a in enumerate(right) for b in right[i + 1 :]]
+    in_order = sum(1 for a, b in pairs if position[a] < position[b])
+    score = in_order / len(pairs) if pairs else 1.0
+    placed = tuple(
+        PlacedStep(step, position=position[step.id], right_position=index)
+        for index, step in enumerate(item.steps, start=1)
+    )
+    return OrderGrade(correct=given == right, score=score, placed=placed)
+
+
+def encode_order(order: tuple[str, ...]) -> str:
+    """A stored form of an order: the step ids comma-separated, in the learner's order."""
+    return ",".join(order)
+
+
+def decode_order(stored: str) -> tuple[str, ...]:
+    """The order a stored answer holds."""
+    return tuple(part for part in stored.split(",") if part)

@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 @router.get("/exit")
-def quick_exit(settings: SettingsDep) -> Response:
+async def quick_exit(settings: SettingsDep) -> Response:
     """Forget this device's learner and leave for a neutral site."""
     response = RedirectResponse(settings.exit_url, status_code=303)
     response.delete_cookie(LEARNER_COOKIE, path="/", httponly=True, samesite="lax")
@@ -27,7 +27,7 @@ def quick_exit(settings: SettingsDep) -> Response:
 
 
 @router.get("/help")
-def show_help(request: Request, cookie: CookieDep) -> Response:
+async def show_help(request: Request, cookie: CookieDep) -> Response:
     """Where to get help now: the learner's country first, then services that work anywhere."""
     country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
     context = {"country": country, "countries": COUNTRIES, "anywhere": COUNTRIES["intl"]}
@@ -35,7 +35,7 @@ def show_help(request: Request, cookie: CookieDep) -> Response:
 
 
 @router.post("/help/country")
-def choose_country(
+async def choose_country(
     request: Request,
     settings: SettingsDep,
     cookie: CookieDep,
@@ -50,6 +50,6 @@ def choose_country(
 
 
 @router.get("/privacy")
-def show_privacy(request: Request) -> Response:
+async def show_privacy(request: Request) -> Response:
     """What we store about you, in plain words."""
     return render(request, "safety/privacy.html")

@@ -121,6 +121,8 @@ def free_port() -> int:
 def course_env(tmp: Path) -> dict[str, str]:
     """The environment for `course`: a fresh SQLite file, a secret key, development mode."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("COURSE_")}
+    if "COURSE_CONTENT_DIR" in os.environ:  # to measure with other content
+        env["COURSE_CONTENT_DIR"] = os.environ["COURSE_CONTENT_DIR"]
     env["COURSE_DATABASE_URL"] = f"sqlite:///{tmp / 'course.db'}"
     env["COURSE_SECRET_KEY"] = secrets.token_urlsafe(48)
     env["COURSE_DATA_DIR"] = str(tmp / "data")

@@ -154,10 +154,11 @@ def test_duplicate_option_id(tmp_path: Path) -> None:
 
 
 def test_unknown_item_type_names_the_allowed_types(tmp_path: Path) -> None:
-    quiz = QUIZ.replace("type: multi", "type: order")
+    quiz = QUIZ.replace("type: multi", "type: ordering")
     problem = only_problem(problems_in_tree(tmp_path, quiz=quiz))
     assert (problem.file, problem.line) == (QUIZ_FILE, 18)
-    assert "unknown item type `order`. Use one of `choice`, `multi`" in problem.message
+    allowed = "`choice`, `multi`, `red-flags`, `branching`, `order`"
+    assert f"unknown item type `ordering`. Use one of {allowed}" in problem.message
 
 
 def test_item_audience_the_lesson_does_not_have(tmp_path: Path) -> None:

@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.content.schema import Item, Option
+from course.content.schema import ChoiceItem, Option
 from course.quizzes.grading import InvalidChoice, decode_choice, encode_choice, grade, parse_choice
 
 
-def make_item(kind: str, correct: set[str], ids: str = "abcd") -> Item:
+def make_item(kind: str, correct: set[str], ids: str = "abcd") -> ChoiceItem:
     options = tuple(
         Option(id=i, text_html=i, correct=i in correct, feedback_html=f"why {i}") for i in ids
     )
-    return Item(
+    return ChoiceItem(
         id="x",
         type=kind,
         prompt_html="?",

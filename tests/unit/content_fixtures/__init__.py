@@ -106,3 +106,101 @@ def write_valid_tree(root: Path, **replaced: str) -> Path:
         QUIZ_FILE: texts["quiz"],
     }
     return write_files(root, files)
+
+
+# The scenario examples from docs/CONTENT.md, as the quiz that follows lesson two.
+# Line numbers: rf-new-follower starts at 5 (parts at 13 and 17, chat `m1` at 22);
+# br-the-threat starts at 27 (nodes at 32, 44, 59, 63; choices at 37, 41, 49, 52, 55);
+# ord-first-hour starts at 67 (steps at 71, 74, 77, 80).
+SCENARIOS = """\
+slug: what-to-do
+lesson: what-to-do
+title: Practise
+items:
+  - id: rf-new-follower
+    type: red-flags
+    prompt: Jay gets a follow request. Select every part that is a warning sign.
+    profile:
+      name: Mia
+      handle: mia.x.09
+      avatar: sunset
+      parts:
+        - id: joined
+          text: Joined 3 days ago
+          flag: true
+          explanation: A brand-new account is a common sign of a fake one.
+        - id: school
+          text: Goes to Westfield High
+          flag: false
+          explanation: On its own this is normal, though a fake account may copy it.
+    chat:
+      - id: m1
+        from: them
+        text: hey!! we have loads of friends in common 😊
+        flag: true
+        explanation: Fake accounts add many people from one school to look like a friend.
+  - id: br-the-threat
+    type: branching
+    prompt: Play through the chat as Sam. Choose what Sam does next at each step.
+    start: hello
+    nodes:
+      - id: hello
+        messages:
+          - from: them
+            text: hey Sam, you're cute. send me a pic?
+        choices:
+          - id: send
+            text: Send a photo
+            next: threat
+            sets: [sent-photo]
+          - id: block
+            text: Say no and block them
+            next: safe-end
+      - id: threat
+        messages:
+          - from: them
+            text: I've recorded it. Pay £100 or everyone sees it.
+        choices:
+          - id: pay
+            text: Pay them
+            next: pay-more
+          - id: tell
+            text: Stop replying, save the chat and tell an adult
+            next: safe-end
+          - id: report-image
+            text: Ask Report Remove to block the photo
+            requires: [sent-photo]
+            next: safe-end
+      - id: safe-end
+        ending: safe
+        title: Sam got help
+        text: Saying no, or stopping and telling someone, was **right**.
+      - id: pay-more
+        ending: risky
+        title: They asked for more
+        text: Paying showed them Sam could pay, so they asked for more. It's not too late.
+  - id: ord-first-hour
+    type: order
+    prompt: Someone is threatening Alex. Put Alex's first steps in the best order.
+    steps:
+      - id: stop
+        text: Stop replying
+        reason: Replying keeps the pressure on; the criminal wants a reaction.
+      - id: save
+        text: Screenshot the chat and profile
+        reason: Evidence helps the police and the app find the criminal.
+      - id: block
+        text: Block and report the account
+        reason: Only after saving the evidence, or it may be lost.
+      - id: tell
+        text: Tell an adult you trust
+        reason: You don't have to deal with this alone.
+"""
+
+SCENARIOS_FILE = "quizzes/what-to-do.yaml"
+
+
+def write_scenario_tree(root: Path, scenarios: str = SCENARIOS, **replaced: str) -> Path:
+    """Write the valid tree plus the scenario quiz (its text replaced by `scenarios`)."""
+    write_valid_tree(root, **replaced)
+    return write_files(root, {SCENARIOS_FILE: scenarios})

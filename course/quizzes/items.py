@@ -1,0 +1,73 @@
+"""Each item type's two halves: reading a submission, and what its template shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from course.content.schema import BranchingItem, ChoiceItem, Item, OrderItem, RedFlagsItem
+from course.quizzes import grading, scenarios
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checked answer, ready to store: its encoded choice and whether it was fully right."""
+
+    choice: str
+    correct: bool
+
+
+def read_submission(item: Item, form: Mapping[str, list[str]]) -> Submission:
+    """Parse and grade a submitted form for an answerable item; raises InvalidChoice."""
+    if isinstance(item, ChoiceItem):
+        chosen = grading.parse_choice(item, form.get("choice", []))
+        return Submission(grading.encode_choice(chosen), grading.grade(item, chosen).correct)
+    if isinstance(item, RedFlagsItem):
+        parts = grading.parse_red_flags(item, form.get("part", []))
+        return Submission(
+            grading.encode_choice(parts), grading.grade_red_flags(item, parts).correct
+        )
+    if isinstance(item, OrderItem):
+        fields = {name: values[-1] for name, values in form.items() if values}
+        order = grading.parse_order(item, fields)
+        return Submission(grading.encode_order(order), grading.grade_order(item, order).correct)
+    raise grading.InvalidChoice("This question is answered step by step.")
+
+
+def item_view(
+    item: Item,
+    stored: str | None,
+    path: tuple[str, ...] = (),
+    error: str | None = None,
+) -> dict[str, Any]:
+    """What an item's template needs: the item, its result once answered, or its error."""
+    view: dict[str, Any] = {"item": item, "grade": None, "error": error}
+    if isinstance(item, BranchingItem):
+        state = scenarios.replay(item, path)
+        view["scenario"] = state
+        view["choices"] = scenarios.available_choices(item, state)
+        view["history"] = scenario_history(item, state.choices)
+        return view
+    if stored is None:
+        if isinstance(item, OrderItem):
+            view["steps"] = item.shuffled()
+        return view
+    if isinstance(item, ChoiceItem):
+        view["grade"] = grading.grade(item, grading.decode_choice(stored))
+    elif isinstance(item, RedFlagsItem):
+        view["grade"] = grading.grade_red_flags(item, grading.decode_choice(stored))
+    elif isinstance(item, OrderItem):
+        view["grade"] = grading.grade_order(item, grading.decode_order(stored))
+    return view
+
+
+def scenario_history(item: BranchingItem, choice_ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The chat so far: each earlier node's messages and the choice the learner made there."""
+    history = []
+    state = scenarios.start(item)
+    for choice_id in choice_ids:
+        choice = next(c for c in state.node.choices if c.id == choice_id)
+        history.append({"node": state.node, "choice": choice})
+        state = scenarios.choose(item, state, choice_id)
+    return history

@@ -1,0 +1,279 @@
+"""Scoring red-flags and order answers: pure functions of an item and an answer."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.content.schema import OrderItem, Part, Profile, RedFlagsItem, Step
+from course.quizzes.grading import (
+    InvalidChoice,
+    decode_order,
+    encode_order,
+    grade_order,
+    grade_red_flags,
+    parse_order,
+    parse_red_flags,
+)
+
+# --- red-flags -----------------------------------------------------------------------------
+
+
+def part(part_id: str, flag: bool, sender: str | None = None) -> Part:
+    return Part(
+        id=part_id,
+        text_html=part_id,
+        flag=flag,
+        explanation_html=f"why {part_id}",
+        sender=sender,
+    )
+
+
+def red_flags(profile_flags: dict[str, bool], chat_flags: dict[str, bool]) -> RedFlagsItem:
+    profile = None
+    if profile_flags:
+        parts = tuple(part(i, flag) for i, flag in profile_flags.items())
+        profile = Profile(name="Mia", handle="mia", avatar="cat", parts=parts)
+    return RedFlagsItem(
+        id="rf",
+        type="red-flags",
+        prompt_html="Spot them",
+        audiences=("adult",),
+        explanation_html=None,
+        line=1,
+        profile=profile,
+        chat=tuple(part(i, flag, "them") for i, flag in chat_flags.items()),
+    )
+
+
+NEW_FOLLOWER = red_flags({"joined": True, "school": False}, {"m1": True, "m2": False})
+
+
+def test_red_flags_parts_and_flags() -> None:
+    assert [p.id for p in NEW_FOLLOWER.parts()] == ["joined", "school", "m1", "m2"]
+    assert NEW_FOLLOWER.flags() == frozenset({"joined", "m1"})
+    chat_only = red_flags({}, {"m1": True, "m2": False})
+    assert chat_only.profile is None
+    assert [p.id for p in chat_only.parts()] == ["m1", "m2"]
+
+
+def test_red_flags_grade_shows_found_missed_and_false_alarms_part_by_part() -> None:
+    result = grade_red_flags(NEW_FOLLOWER, frozenset({"m1", "school"}))
+    assert [p.id for p in result.found] == ["m1"]
+    assert [p.id for p in result.missed] == ["joined"]
+    assert [p.id for p in result.false_alarms] == ["school"]
+    assert result.found[0].explanation_html == "why m1"
+    assert (result.correct, result.score) == (False, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("chosen", "score"),
+    [
+        ({"joined", "m1"}, 1.0),
+        ({"joined"}, 0.5),
+        ({"joined", "m1", "m2"}, 0.5),
+        ({"school", "m2"}, 0.0),
+        ({"school", "m2", "joined"}, 0.0),
+    ],
+)
+def test_red_flags_score_counts_flags_found_minus_false_alarms(
+    chosen: set[str], score: float
+) -> None:
+    result = grade_red_flags(NEW_FOLLOWER, frozenset(chosen))
+    assert result.score == score
+    assert result.correct == (score == 1.0)
+
+
+def test_parse_red_flags_refuses_bad_input_with_advice() -> None:
+    assert parse_red_flags(NEW_FOLLOWER, ["m1", "m1", "joined"]) == frozenset({"m1", "joined"})
+    with pytest.raises(InvalidChoice, match=r"^Select the parts you think are warning signs, then"):
+        parse_red_flags(NEW_FOLLOWER, [])
+    with pytest.raises(InvalidChoice, match=r"^That answer is not one of the options"):
+        parse_red_flags(NEW_FOLLOWER, ["m1", "m9"])
+
+
+parts_with_flags = st.dictionaries(
+    st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.booleans(), min_size=1
+).filter(lambda flags: any(flags.values()))
+
+
+@given(parts_with_flags, st.data())
+def test_red_flags_score_stays_in_bounds_and_is_one_only_when_fully_right(
+    flags: dict[str, bool], data: st.DataObject
+) -> None:
+    split = data.draw(st.integers(0, len(flags)))
+    ids = list(flags)
+    item = red_flags({i: flags[i] for i in ids[:split]}, {i: flags[i] for i in ids[split:]})
+    chosen = frozenset(data.draw(st.sets(st.sampled_from(ids))))
+    result = grade_red_flags(item, chosen)
+    assert 0 <= result.score <= 1
+    assert (result.score == 1) == result.correct == (chosen == item.flags())
+    every = result.found + result.missed + result.false_alarms
+    assert len(every) == len({p.id for p in every})
+    assert {p.id for p in result.found + result.missed} == item.flags()
+
+
+# --- order ---------------------------------------------------------------------------------
+
+
+def order_item(ids: Sequence[str] = "abcd", item_id: str = "ord") -> OrderItem:
+    return OrderItem(
+        id=item_id,
+        type="order",
+        prompt_html="Put in order",
+        audiences=("adult",),
+        explanation_html=None,
+        line=1,
+        steps=tuple(Step(id=i, text_html=i.upper(), reason_html=f"why {i}") for i in ids),
+    )
+
+
+FIRST_HOUR = order_item()
+
+
+def form_for(order: tuple[str, ...]) -> dict[str, str]:
+    return {f"position-{step_id}": str(n) for n, step_id in enumerate(order, start=1)}
+
+
+def test_right_order_scores_one() -> None:
+    result = grade_order(FIRST_HOUR, ("a", "b", "c", "d"))
+    assert (result.correct, result.score) == (True, 1.0)
+    assert all(placed.in_place for placed in result.placed)
+
+
+def test_partial_credit_counts_pairs_in_the_right_relative_order() -> None:
+    swapped = grade_order(FIRST_HOUR, ("b", "a", "c", "d"))
+    assert not swapped.correct
+    assert swapped.score == pytest.approx(5 / 6)
+    assert grade_order(FIRST_HOUR, ("d", "c", "b", "a")).score == 0.0
+    # Everything shifted by one still keeps most pairs in order.
+    assert grade_order(FIRST_HOUR, ("b", "c", "d", "a")).score == pytest.approx(3 / 6)
+
+
+def test_placed_steps_show_both_positions_in_the_right_order() -> None:
+    result = grade_order(FIRST_HOUR, ("c", "a", "b", "d"))
+    assert [(p.step.id, p.position, p.right_position) for p in result.placed] == [
+        ("a", 2, 1),
+        ("b", 3, 2),
+        ("c", 1, 3),
+        ("d", 4, 4),
+    ]
+    assert result.placed[0].step.reason_html == "why a"
+
+
+def test_a_stored_order_for_edited_content_still_grades() -> None:
+    # `x` is gone from the item and `d` is new: unknown ids are dropped, missing steps go last.
+    result = grade_order(FIRST_HOUR, ("b", "x", "a", "c"))
+    assert [p.position for p in result.placed] == [2, 1, 3, 4]
+    assert 0 <= result.score < 1
+
+
+def test_parse_order_reads_positions_whatever_the_field_order() -> None:
+    form = {
+        "csrf": "t",
+        "position-c": "1",
+        "position-a": " 2 ",
+        "position-d": "4",
+        "position-b": "3",
+    }
+    assert parse_order(FIRST_HOUR, form) == ("c", "a", "b", "d")
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        (
+            {"position-a": "1", "position-b": "2", "position-c": "3"},
+            "Give every step a position, then press Check.",
+        ),
+        (
+            {"position-a": "1", "position-b": "2", "position-c": "3", "position-d": " "},
+            "Give every step a position, then press Check.",
+        ),
+        (
+            {"position-a": "1", "position-b": "2", "position-c": "2", "position-d": "1"},
+            "Position 1 is given to more than one step. Give each step its own position.",
+        ),
+        (
+            {"position-a": "1", "position-b": "2", "position-c": "3", "position-d": "3"},
+            "Position 3 is given to more than one step. Give each step its own position.",
+        ),
+        (
+            {"position-a": "1", "position-b": "2", "position-c": "3", "position-d": "5"},
+            "Give each step a position from 1 to 4, then press Check.",
+        ),
+        (
+            {"position-a": "0", "position-b": "2", "position-c": "3", "position-d": "4"},
+            "Give each step a position from 1 to 4, then press Check.",
+        ),
+        (
+            {"position-a": "one", "position-b": "2", "position-c": "3", "position-d": "4"},
+            "Give each step a position from 1 to 4, then press Check.",
+        ),
+        (
+            {"position-a": "-1", "position-b": "2", "position-c": "3", "position-d": "4"},
+            "Give each step a position from 1 to 4, then press Check.",
+        ),
+        (
+            {"position-a": "²", "position-b": "2", "position-c": "3", "position-d": "4"},
+            "Give each step a position from 1 to 4, then press Check.",
+        ),
+    ],
+)
+def test_parse_order_refuses_bad_input_with_advice(form: dict[str, str], message: str) -> None:
+    with pytest.raises(InvalidChoice) as refused:
+        parse_order(FIRST_HOUR, form)
+    assert str(refused.value) == message
+
+
+def test_order_encoding_keeps_the_order() -> None:
+    assert encode_order(("c", "a", "b", "d")) == "c,a,b,d"
+    assert decode_order("c,a,b,d") == ("c", "a", "b", "d")
+    assert decode_order("") == ()
+
+
+step_ids = st.lists(
+    st.text("abcdefghij-", min_size=1, max_size=6), min_size=4, max_size=7, unique=True
+)
+
+
+@given(step_ids, st.data())
+def test_order_score_stays_in_bounds_and_is_one_only_when_right(
+    ids: list[str], data: st.DataObject
+) -> None:
+    item = order_item(ids)
+    order = tuple(data.draw(st.permutations(ids)))
+    result = grade_order(item, order)
+    assert 0 <= result.score <= 1
+    assert (result.score == 1) == result.correct == (list(order) == ids)
+    inversions = sum(1 for a, b in itertools.combinations(order, 2) if ids.index(a) > ids.index(b))
+    pairs = len(ids) * (len(ids) - 1) // 2
+    assert result.score == pytest.approx(1 - inversions / pairs)
+    assert sorted(p.position for p in result.placed) == list(range(1, len(ids) + 1))
+
+
+@given(step_ids, st.data())
+def test_a_reordered_answer_scores_the_same_however_it_was_entered(
+    ids: list[str], data: st.DataObject
+) -> None:
+    item = order_item(ids)
+    order = tuple(data.draw(st.permutations(ids)))
+    fields = [*form_for(order).items(), ("csrf_token", "x"), ("item", "ord")]
+    entered = data.draw(st.permutations(fields))
+    parsed = parse_order(item, dict(entered))
+    assert parsed == order
+    assert decode_order(encode_order(parsed)) == order
+    assert grade_order(item, parsed) == grade_order(item, order)
+
+
+@given(step_ids, st.text(min_size=1, max_size=20))
+def test_the_display_order_is_fixed_and_never_the_answer(ids: list[str], item_id: str) -> None:
+    item = order_item(ids, item_id)
+    shown = item.shuffled()
+    assert shown != item.steps
+    assert sorted(shown, key=item.steps.index) == list(item.steps)
+    assert order_item(ids, item_id).shuffled() == shown
