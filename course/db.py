@@ -28,12 +28,10 @@ def create_db_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 5},
-        pool_size=10,
-        max_overflow=30,  # SQLite connections are cheap; the request threadpool has 40 threads
-    )
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    # SQLite connections are cheap; the request threadpool has 40 threads.
+    pool = {} if in_memory else {"pool_size": 10, "max_overflow": 30}
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

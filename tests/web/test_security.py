@@ -33,6 +33,35 @@ def test_security_headers_on_every_response(client: TestClient, path: str) -> No
     assert_security_headers(client.get(path).headers)
 
 
+def every_page(app: FastAPI) -> list[str]:
+    """Every GET route of the app, with path parameters filled from the shipped course."""
+    lesson = app.state.catalogue.lessons_for("14-18")[0].slug
+    paths = []
+    routes = list(app.routes)
+    while routes:
+        route = routes.pop(0)
+        if hasattr(route, "original_router"):  # an included router (no prefixes here)
+            routes += route.original_router.routes
+        elif "GET" in (getattr(route, "methods", None) or set()):
+            paths.append(route.path.replace("{slug}", lesson))  # type: ignore[attr-defined]
+    assert not [path for path in paths if "{" in path], "fill in the new path parameter here"
+    return paths
+
+
+def test_every_html_page_has_the_headers_and_is_not_cached(
+    client: TestClient, app: FastAPI
+) -> None:
+    start_learner(client)
+    pages = [path for path in every_page(app) if path != "/exit"]
+    assert len(pages) >= 9
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert_security_headers(response.headers)
+        assert response.headers["cache-control"] == "no-store", path
+
+
 def test_security_headers_on_learner_pages_and_they_are_not_cached(
     client: TestClient, app: FastAPI
 ) -> None:
