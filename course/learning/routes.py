@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -114,23 +114,21 @@ async def show_lesson(
     return render(request, "learning/lesson.html", context, cache_key=(slug, learner.age_band))
 
 
-@router.post("/lessons/{slug}/complete")
-def complete_lesson(
-    slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
-) -> Response:
-    """Mark the lesson done and go on."""
-    lesson = lesson_or_404(catalogue, slug, learner.age_band)
-    record_lesson(engine, learner.id, lesson.slug, "completed")
-    return RedirectResponse(next_path(catalogue, lesson, learner.age_band), status_code=303)
+# "complete" after reading (and the questions), "skip" from the content note: no penalty either way.
+OUTCOMES = {"complete": "completed", "skip": "skipped"}
 
 
-@router.post("/lessons/{slug}/skip")
-def skip_lesson(
-    slug: str, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
+@router.post("/lessons/{slug}/{outcome}")
+def finish_lesson(
+    slug: str,
+    outcome: Literal["complete", "skip"],
+    catalogue: CatalogueDep,
+    engine: EngineDep,
+    learner: CurrentLearnerDep,
 ) -> Response:
-    """Skip the lesson without penalty and go on."""
+    """Mark the lesson completed or skipped, and go on to the next."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
-    record_lesson(engine, learner.id, lesson.slug, "skipped")
+    record_lesson(engine, learner.id, lesson.slug, OUTCOMES[outcome])
     return RedirectResponse(next_path(catalogue, lesson, learner.age_band), status_code=303)
 
 

@@ -139,3 +139,11 @@ def test_changing_age_band_keeps_progress(client: TestClient, app: FastAPI) -> N
     assert response.headers["location"] == f"/lessons/{second.slug}"
     with app.state.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM learner")).scalar_one() == 1
+
+
+def test_unknown_lesson_outcome_is_a_404(client: TestClient) -> None:
+    first = start_learner(client)
+    response = client.post(
+        f"{first}/finish-everything", data={"csrf_token": csrf_token(client, first)}
+    )
+    assert response.status_code == 404
