@@ -53,3 +53,9 @@ async def choose_country(
 async def show_privacy(request: Request) -> Response:
     """What we store about you, in plain words."""
     return render(request, "safety/privacy.html")
+
+
+@router.get("/accessibility")
+async def show_accessibility(request: Request) -> Response:
+    """The accessibility statement: how accessible the course is and how to report a problem."""
+    return render(request, "safety/accessibility.html", cache_key="accessibility")

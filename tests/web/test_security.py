@@ -53,7 +53,7 @@ def test_every_html_page_has_the_headers_and_is_not_cached(
 ) -> None:
     start_learner(client)
     pages = [path for path in every_page(app) if path != "/exit"]
-    assert len(pages) >= 9
+    assert len(pages) >= 10
     for path in pages:
         response = client.get(path)
         assert response.status_code == 200, path
