@@ -1,18 +1,21 @@
-"""Checks on what a lesson body says and links to, beyond its structure.
+"""Checks on what a lesson body or quiz text says and links to, beyond its structure.
 
-Each rule takes the body's block tokens (with their lines) and returns findings. Add a rule by
-writing one more `check_*` function and listing it in RULES.
+Links, images and raw HTML are checked here; victim-blaming phrasings (tone.py) and statistics
+without a source (citations.py) too. Each rule takes the body's block tokens (with their lines)
+and returns findings. Add a rule by writing one more `check_*` function and listing it in RULES.
 """
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from markdown_it.token import Token
-
+from course.content.citations import check_statistics
 from course.content.problems import Finding
+from course.content.text import Blocks, inline_parts
+from course.content.tone import check_blame
 
-Blocks = Sequence[tuple[int, Token]]
+__all__ = ["RULES", "Blocks", "inline_parts", "lint_body"]
+
 Rule = Callable[[Blocks], list[Finding]]
 
 LINK_SCHEMES = ("http", "https", "mailto", "tel")
@@ -23,18 +26,6 @@ _HTML_TAGS = (
     "script|small|span|strong|style|sub|summary|sup|table|td|th|tr|u|ul|video"
 )
 _RAW_HTML = re.compile(rf"<({_HTML_TAGS})(\s[^<>]*)?/?>", re.IGNORECASE)
-
-
-def inline_parts(blocks: Blocks) -> Iterator[tuple[int, Token]]:
-    """Yield every inline token (text, link, image…) with the line it is on."""
-    for line, block in blocks:
-        if block.type != "inline" or not block.children:
-            continue
-        offset = 0
-        for child in block.children:
-            if child.type in ("softbreak", "hardbreak"):
-                offset += 1
-            yield line + offset, child
 
 
 def check_links(blocks: Blocks) -> list[Finding]:
@@ -84,7 +75,7 @@ def check_raw_html(blocks: Blocks) -> list[Finding]:
     ]
 
 
-RULES: list[Rule] = [check_links, check_images, check_raw_html]
+RULES: list[Rule] = [check_links, check_images, check_raw_html, check_blame, check_statistics]
 
 
 def lint_body(blocks: Blocks) -> list[Finding]:

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from course.content.build import build_catalogue
+from course.content.coverage import check_coverage
 from course.content.cross_checks import check_across_files
+from course.content.lesson_rules import check_lesson
 from course.content.lessons import LessonDraft, read_lesson
 from course.content.problems import ContentError, Finding, Problem, problems_in
 from course.content.quizzes import QuizDraft, read_quiz
@@ -53,7 +55,7 @@ def _read_content(content_dir: Path) -> tuple[Catalogue | None, list[Problem]]:
     unusable: set[str] = set()  # slugs, from file names, of files too broken to read
     for path in lesson_files:
         lesson, found = _read_file(path, content_dir, read_lesson)
-        problems += found
+        problems += found + (problems_in(lesson.file, check_lesson(lesson)) if lesson else [])
         lessons += [lesson] if lesson else []
         unusable |= set() if lesson else {path.stem.partition("-")[2]}
     for path in quiz_files:
@@ -62,6 +64,8 @@ def _read_content(content_dir: Path) -> tuple[Catalogue | None, list[Problem]]:
         quizzes += [quiz] if quiz else []
         unusable |= set() if quiz else {path.stem}
     problems += check_across_files(lessons, quizzes, unusable)
+    if len(lessons) == len(lesson_files):  # a lesson too broken to read hides its key messages
+        problems += check_coverage(lessons)
     if problems:
         return None, sorted(problems, key=lambda problem: (problem.file, problem.line))
     version = content_version(lesson_files + quiz_files, content_dir)

@@ -5,8 +5,17 @@ The texts are numbered in comments so tests can assert exact lines.
 
 from pathlib import Path
 
+from course.content.schema import KEY_MESSAGES
+
+# Lesson one is for every band and teaches every key message, as the content rules require.
+EVERY_KEY_MESSAGE = ", ".join(KEY_MESSAGES)
+EVERY_STEP = (
+    "It may be a fake profile. Stay calm and don't pay. Save screenshots, then block and "
+    "report them. Deactivate, don't delete. Get the photo removed and change passwords."
+)
+
 # Line numbers:   1-10 front matter, 12 heading, 16-18 and 20-22 audience blocks.
-LESSON_ONE = """\
+LESSON_ONE = f"""\
 ---
 slug: what-is-sextortion
 title: What sextortion is
@@ -14,13 +23,13 @@ order: 1
 audiences: [11-13, 14-18, adult]
 minutes: 5
 summary: How the crime works, and why it is never the victim's fault.
-key_messages: [not-your-fault, tell-someone]
+key_messages: [{EVERY_KEY_MESSAGE}]
 quiz: what-is-sextortion
 ---
 
 ## How it starts
 
-Someone you meet online asks for a photo, then threatens to share it.
+Someone you meet online asks for a photo, then threatens to share it. {EVERY_STEP}
 
 ```audience 11-13
 Tell a grown-up you trust straight away.
@@ -44,8 +53,8 @@ key_messages: [dont-pay, report]
 ---
 
 ```what-to-do
-1. Stop replying.
-2. Tell someone.
+1. Stop replying and don't pay.
+2. Tell someone and report it.
 ```
 """
 
