@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import mimetypes
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -96,14 +98,43 @@ def render(
     return response
 
 
+COMPRESSIBLE = {".css", ".js", ".svg", ".vtt", ".json", ".md", ".txt"}
+
+
 class CachedStaticFiles(StaticFiles):
-    """Static files; versioned URLs (?v=…) are cached for a year, others revalidated."""
+    """Static files, gzipped once at start for browsers that accept it.
+
+    Versioned URLs (?v=…) are cached for a year, others revalidated. Text files are compressed
+    in memory when the app starts, so no request pays for compression.
+    """
+
+    def __init__(self, *, directory: Path) -> None:
+        super().__init__(directory=directory)
+        self.gzipped = {
+            path.relative_to(directory).as_posix(): gzip.compress(path.read_bytes(), 9, mtime=0)
+            for path in directory.rglob("*")
+            if path.suffix in COMPRESSIBLE and path.is_file()
+        }
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file, gzipped when the browser accepts it and that is smaller."""
+        body = self.gzipped.get(path)
+        accepts = dict(scope["headers"]).get(b"accept-encoding", b"")
+        if body is None or b"gzip" not in accepts or scope["method"] not in ("GET", "HEAD"):
+            return await super().get_response(path, scope)
+        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        headers = {"content-encoding": "gzip", "vary": "accept-encoding"}
+        headers["cache-control"] = cache_control(scope)
+        return Response(body, media_type=media_type, headers=headers)
 
     def file_response(self, *args: Any, **kwargs: Any) -> Any:
         response = super().file_response(*args, **kwargs)
         scope: Scope = args[2] if len(args) > 2 else kwargs["scope"]
-        versioned = b"v=" in scope.get("query_string", b"")
-        response.headers["cache-control"] = (
-            "public, max-age=31536000, immutable" if versioned else "no-cache"
-        )
+        response.headers["cache-control"] = cache_control(scope)
         return response
+
+
+def cache_control(scope: Scope) -> str:
+    """A year for versioned static URLs (their name changes with their content), else revalidate."""
+    versioned = b"v=" in scope.get("query_string", b"")
+    return "public, max-age=31536000, immutable" if versioned else "no-cache"

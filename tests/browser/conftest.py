@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
+from course.app import create_app
 from course.migrations.run import upgrade
-from tests.browser.helpers import VENDOR, LiveServer, axe_violations, describe_violations, serve
+from course.settings import REPO_ROOT, Settings
+from tests.browser.helpers import (
+    VENDOR,
+    LiveServer,
+    NeutralSite,
+    axe_violations,
+    describe_violations,
+    serve,
+    serve_neutral_site,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,19 +45,86 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return args
 
 
+@pytest.fixture(scope="session")
+def base_url(pytestconfig: pytest.Config) -> str | None:
+    """pytest-playwright's own fallback is a class method that pytest 9 warns about."""
+    value = pytestconfig.getoption("--base-url", default=None) or None
+    return str(value) if value else None
+
+
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
-    """SQLite only: browser tests drive the pages; the web tests cover PostgreSQL."""
+    """SQLite only, should a browser test use the shared `settings` or `app` fixtures: the
+    browser tests drive pages, and the web tests already cover PostgreSQL."""
     url = f"sqlite:///{tmp_path / 'course.db'}"
     upgrade(url)
     return url
 
 
+@pytest.fixture(scope="session")
+def neutral_site() -> Iterator[NeutralSite]:
+    """The quick exit's destination, on this machine."""
+    with serve_neutral_site() as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite
+) -> Iterator[LiveServer]:
+    """The app on a free port of 127.0.0.1, one per test module, on a fresh SQLite database.
+
+    Built as the shared `settings` fixture builds its settings (that fixture is per test, and
+    a server per test cost about 0.7 s each). Tests stay independent all the same: each has
+    its own browser context, so its own anonymous learner. The quick exit goes to the local
+    neutral site.
+    """
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'course.db'}"
+    upgrade(url)
+    settings = Settings(
+        database_url=url,
+        secret_key=secrets.token_urlsafe(32),
+        data_dir=folder / "data",
+        content_dir=REPO_ROOT,
+        exit_url=neutral_site.url,
+    )
+    app = create_app(settings)
+    try:
+        with serve(app) as server:
+            yield server
+    finally:
+        app.state.engine.dispose()
+
+
+TIMEOUT_MS = 10_000
+
+
 @pytest.fixture
-def live_server(app: FastAPI) -> Iterator[LiveServer]:
-    """The test's app (fresh database) served on a free port of 127.0.0.1."""
-    with serve(app) as server:
-        yield server
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """A fresh browser context (JavaScript on) that gives up on a step after 10 s, not 30."""
+    browser_context = new_context()
+    browser_context.set_default_timeout(TIMEOUT_MS)
+    return browser_context
+
+
+@pytest.fixture
+def no_js_context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """A fresh browser context with JavaScript off."""
+    browser_context = new_context(java_script_enabled=False)
+    browser_context.set_default_timeout(TIMEOUT_MS)
+    return browser_context
+
+
+@pytest.fixture
+def no_js_page(no_js_context: BrowserContext) -> Page:
+    return no_js_context.new_page()
+
+
+@pytest.fixture
+def settings(settings: Settings, neutral_site: NeutralSite) -> Settings:
+    """The shared test settings (for a browser test that uses `app`), exiting locally."""
+    return settings.model_copy(update={"exit_url": neutral_site.url})
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,12 +18,22 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
-from course.content.schema import Catalogue, Item, Lesson
+from course.content.schema import (
+    BranchingItem,
+    Catalogue,
+    ChoiceItem,
+    Item,
+    Lesson,
+    OrderItem,
+    RedFlagsItem,
+)
+from course.quizzes import scenarios
 
 VENDOR = Path(__file__).parent / "vendor"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 RIGHT = "That’s right."
+RIGHT_ORDER = "That’s right: every step is in the best order."
 
 # --- The app, served live ---------------------------------------------------------------------
 
@@ -112,29 +123,76 @@ def record_requests(context: BrowserContext) -> RequestLog:
     return log
 
 
-def exit_pattern(server: LiveServer) -> str:
-    """A route glob for the quick exit's destination site."""
-    parts = urlsplit(server.exit_url)
-    return f"{parts.scheme}://{parts.netloc}/**"
+@dataclass
+class NeutralSite:
+    """Stands in for the quick exit's neutral destination (this machine has no internet).
 
-
-def serve_neutral_site(context: BrowserContext, server: LiveServer) -> None:
-    """Answer the quick exit's destination with a tiny page (this machine has no internet)."""
-
-    def fulfil(route: Route) -> None:
-        route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
-
-    context.route(exit_pattern(server), fulfil)
-
-
-def stall_neutral_site(context: BrowserContext, server: LiveServer) -> list[Route]:
-    """Never answer the exit destination, so the page stays up behind the exit overlay.
-
-    Returns the stalled routes; abort them when done.
+    It is served as http://localhost:port, a different host from the app's 127.0.0.1:port.
+    (Routing the default BBC address is not enough: with Debian's Chromium 156 and Playwright
+    1.65 a route does not reliably catch the request that follows a redirect.)
     """
-    stalled: list[Route] = []
-    context.route(exit_pattern(server), stalled.append)
-    return stalled
+
+    port: int
+    visits: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}/weather"
+
+    @property
+    def netloc(self) -> str:
+        return f"localhost:{self.port}"
+
+
+@contextmanager
+def serve_neutral_site() -> Iterator[NeutralSite]:
+    site = NeutralSite(free_port())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            site.visits.append(
+                {"path": self.path, **{k.lower(): v for k, v in self.headers.items()}}
+            )
+            body = NEUTRAL_PAGE.encode()
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", site.port), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, name="neutral-site", daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def hold_the_page_on_exit(context: BrowserContext, server: LiveServer) -> None:
+    """Answer /exit with 204 No Content, so the browser stays on the page, behind the overlay.
+
+    (A 204 ends a navigation without leaving the page; a stalled request would leave
+    Playwright waiting for the navigation before it looks at anything.)
+    """
+
+    def no_content(route: Route) -> None:
+        route.fulfill(status=204)
+
+    context.route(f"{server.url}/exit", no_content)
+
+
+def block_scripts(context: BrowserContext, server: LiveServer) -> None:
+    """Fail the app's scripts, so pages behave as with JavaScript off (for axe, which needs JS)."""
+
+    def refuse(route: Route) -> None:
+        route.abort()
+
+    context.route(f"{server.url}/static/js/**", refuse)
 
 
 def cookie_names(context: BrowserContext) -> set[str]:
@@ -178,12 +236,15 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
 # --- The learner's journey ------------------------------------------------------------------
 
 
-def path_of(page: Page) -> str:
-    return urlsplit(page.url).path
-
-
-def correct_options(item: Item) -> list[str]:
+def correct_options(item: ChoiceItem) -> list[str]:
     return [option.id for option in item.options if option.correct]
+
+
+def safe_path(item: BranchingItem) -> tuple[str, ...]:
+    """The shortest run of choices through a branching chat to a safe ending."""
+    return next(
+        state.choices for state in scenarios.reachable_states(item) if state.node.ending == "safe"
+    )
 
 
 def start_course(page: Page, server: LiveServer, age_band: str) -> None:
@@ -198,24 +259,65 @@ def start_course(page: Page, server: LiveServer, age_band: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(first.title)
 
 
-def choose_correct(page: Page, item: Item) -> None:
-    for option_id in correct_options(item):
-        page.locator(f"#item-{item.id}-{option_id}").check()
+def fill_in_right_answer(page: Page, item: Item) -> None:
+    """Choose, tick or order everything as it should be (not for branching chats)."""
+    if isinstance(item, ChoiceItem):
+        for option_id in correct_options(item):
+            page.locator(f"#item-{item.id}-{option_id}").check()
+    elif isinstance(item, RedFlagsItem):
+        for part in item.parts():
+            if part.flag:
+                page.locator(f"#item-{item.id}-{part.id}").check()
+    elif isinstance(item, OrderItem):
+        for position, step in enumerate(item.steps, start=1):
+            page.locator(f"#item-{item.id}-{step.id}").select_option(str(position))
+    else:
+        raise TypeError(f"{item.type} items are answered choice by choice")
+
+
+def mark_page(page: Page) -> None:
+    page.evaluate("() => { window.__marker = 'still here'; }")
+
+
+def assert_not_navigated(page: Page) -> None:
+    assert page.evaluate("() => window.__marker") == "still here", "the page navigated"
 
 
 def answer_item(page: Page, item: Item, *, javascript: bool) -> None:
-    """Choose the right options, press Check, and see the feedback (swapped in with JS)."""
+    """Answer an item right and see its feedback; with JS, htmx swaps just the item."""
     section = page.locator(f"#item-{item.id}")
-    choose_correct(page, item)
+    if isinstance(item, BranchingItem):
+        path = safe_path(item)
+        for step, choice_id in enumerate(path, start=1):
+            if javascript:
+                mark_page(page)
+            section.locator(f"button[name='choice'][value='{choice_id}']").click()
+            if step < len(path):
+                expect(
+                    section.locator(f"input[name='step'][value='{step}']").first
+                ).to_be_attached()
+            if javascript:
+                expect(page.locator(f"#item-{item.id}-now")).to_be_focused()
+                assert_not_navigated(page)
+        expect(section.locator(".ending--safe h3")).to_contain_text("A safe ending")
+        return
+    fill_in_right_answer(page, item)
     if javascript:
-        page.evaluate("() => { window.__marker = 'still here'; }")
+        mark_page(page)
     section.get_by_role("button", name="Check").click()
     feedback = page.locator(f"#item-{item.id}-feedback")
     expect(feedback).to_be_visible()
-    expect(feedback.locator(".feedback__verdict")).to_have_text(RIGHT)
+    verdict = feedback.locator(".feedback__verdict")
+    expect(verdict).to_have_class(re.compile(r"feedback__verdict--right"))
+    if isinstance(item, ChoiceItem):
+        expect(verdict).to_have_text(RIGHT)
+    elif isinstance(item, OrderItem):
+        expect(verdict).to_have_text(RIGHT_ORDER)
+    else:
+        flags = len(item.flags())
+        expect(verdict).to_have_text(f"You found {flags} of {flags} warning signs.")
     if javascript:
-        # htmx swapped just this item: the page did not navigate, and focus moved to feedback.
-        assert page.evaluate("() => window.__marker") == "still here"
+        assert_not_navigated(page)
         expect(feedback).to_be_focused()
         assert page.evaluate("() => document.activeElement.id") == f"item-{item.id}-feedback"
     else:
@@ -243,9 +345,8 @@ def finish_journey(page: Page, server: LiveServer, age_band: str, **kw: Any) -> 
 
 
 def focused_matches(page: Page, selector: str) -> bool:
-    return bool(
-        page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector)
-    )
+    script = "(s) => !!document.activeElement && document.activeElement.matches(s)"
+    return bool(page.evaluate(script, selector))
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
@@ -255,6 +356,3 @@ def tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
         if focused_matches(page, selector):
             return
     raise AssertionError(f"{limit} presses of Tab never reached {selector!r}")
-
-
-QUIZ_URL = re.compile(r"/lessons/[^/]+/quiz$")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
+import pytest
+from playwright.sync_api import BrowserContext, Page, Response, expect
+
+from course.content.schema import ChoiceItem
 from tests.browser.helpers import (
     RIGHT,
     LiveServer,
     correct_options,
     finish_journey,
-    path_of,
     record_requests,
     start_course,
     tab_to,
@@ -21,53 +24,48 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("age_band", ["11-13", "14-18", "adult"])
 def test_journey_with_javascript(page: Page, live_server: LiveServer, age_band: str) -> None:
+    """Every item answered right, each swapped in place by htmx, with focus on its feedback;
+    and not one request leaves the app (nothing loads from a third party)."""
     requests = record_requests(page.context)
     start_course(page, live_server, age_band)
     finish_journey(page, live_server, age_band, javascript=True)
+    page.get_by_role("link", name="See who can help", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Get help now")
+    page.get_by_role("link", name="What we store about you").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What we store about you")
+
+    foreign = requests.foreign(live_server.netloc)
+    print(f"\n{age_band}: {len(requests.urls)} requests, {len(foreign)} to other hosts")
+    assert len(requests.urls) > 10
+    assert foreign == [], f"requests left the app: {foreign}"
+
+
+def test_journey_without_javascript(no_js_page: Page, live_server: LiveServer) -> None:
+    """The same journey as plain forms and links: each answer posts and the page reloads."""
+    requests = record_requests(no_js_page.context)
+    start_course(no_js_page, live_server, "14-18")
+    finish_journey(no_js_page, live_server, "14-18", javascript=False)
     assert requests.foreign(live_server.netloc) == []
 
 
-def test_journey_without_javascript(browser: Browser, live_server: LiveServer) -> None:
-    context = browser.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        requests = record_requests(context)
-        start_course(page, live_server, "14-18")
-        finish_journey(page, live_server, "14-18", javascript=False)
-        assert requests.foreign(live_server.netloc) == []
-    finally:
-        context.close()
-
-
-def test_the_js_on_journey_asks_nothing_of_any_other_host(
-    page: Page, live_server: LiveServer
+@pytest.mark.parametrize("path", ["/", "/start", "/help", "/no-such-page"])
+def test_first_tab_focuses_the_skip_link_and_shows_it(
+    page: Page, live_server: LiveServer, path: str
 ) -> None:
-    """Nothing loads from a third party: every request of the journey goes to the app."""
-    requests = record_requests(page.context)
-    start_course(page, live_server, "14-18")
-    finish_journey(page, live_server, "14-18", javascript=True)
-    page.get_by_role("link", name="Get help now").first.click()
-    page.get_by_role("link", name="What we store about you").click()
-    assert requests.urls, "no requests were recorded"
-    foreign = requests.foreign(live_server.netloc)
-    print(f"\n{len(requests.urls)} requests, all to {live_server.netloc}; foreign: {foreign}")
-    assert foreign == []
-
-
-def test_first_tab_focuses_the_visible_skip_link(page: Page, live_server: LiveServer) -> None:
-    for path in ("/", "/start", "/help"):
-        page.goto(live_server.url + path)
-        page.keyboard.press("Tab")
-        skip = page.get_by_role("link", name="Skip to main content")
-        expect(skip).to_be_focused()
-        expect(skip).to_be_visible()
-        expect(skip).to_be_in_viewport()
-        box = skip.bounding_box()
-        assert box and box["x"] >= 0 and box["y"] >= 0 and box["width"] > 0, box
+    page.goto(live_server.url + path)
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).not_to_be_in_viewport()  # hidden until focused
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    expect(skip).to_be_in_viewport(ratio=1)
 
 
 def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
-    """Start, answer a question and move on with Tab, Space, Enter and arrows: no clicks."""
+    """Start, answer a question and go on to the next lesson with the keyboard: no clicks.
+
+    Tab, Space and Enter, plus the arrow keys that choose within a radio group.
+    """
     age_band = "14-18"
     first, second = live_server.lessons(age_band)[:2]
     page.goto(live_server.url + "/")
@@ -78,16 +76,18 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
 
-    tab_to(page, "a[href='/start']")
+    tab_to(page, "main a[href='/start']")
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/start")
 
     # Tabbing into a radio group with nothing chosen lands on its first radio; arrows choose.
     tab_to(page, "input[name='age_band']")
     expect(page.locator("#age-band-11-13")).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.locator("#age-band-11-13")).to_be_checked()
     page.keyboard.press("ArrowDown")
     expect(page.locator(f"#age-band-{age_band}")).to_be_checked()
-    tab_to(page, "button[type='submit']")
+    tab_to(page, "main button[type='submit']")
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/lessons/{first.slug}")
 
@@ -95,15 +95,18 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/lessons/{first.slug}/quiz")
 
-    # The first item is a single choice; reach its right answer with the arrow keys.
-    item = live_server.items(first, age_band)[0]
-    assert item.type == "choice"
+    # The first single-choice item: reach its right answer with Space and the arrow keys.
+    items = live_server.items(first, age_band)
+    index, item = next(
+        (i, item)
+        for i, item in enumerate(items)
+        if isinstance(item, ChoiceItem) and item.type == "choice"
+    )
     (right,) = correct_options(item)
-    index = [option.id for option in item.options].index(right)
+    position = [option.id for option in item.options].index(right)
     tab_to(page, f"#item-{item.id} input[name='choice']")
-    if index == 0:
-        page.keyboard.press("Space")
-    for _ in range(index):
+    page.keyboard.press("Space")
+    for _ in range(position):
         page.keyboard.press("ArrowDown")
     expect(page.locator(f"#item-{item.id}-{right}")).to_be_checked()
     page.evaluate("() => { window.__marker = 'still here'; }")
@@ -114,11 +117,54 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
     expect(feedback.locator(".feedback__verdict")).to_have_text(RIGHT)
     assert page.evaluate("() => window.__marker") == "still here"
 
-    # Tab goes on from the feedback to the next question, then down to "Next lesson".
-    following = live_server.items(first, age_band)[1]
-    tab_to(page, f"#item-{following.id} input[name='choice']", limit=1)
-    tab_to(page, ".lesson-actions button[type='submit']")
-    expect(page.locator(":focus")).to_have_text("Next lesson")
+    # From the feedback, Tab goes on to the next question, then down to "Next lesson".
+    if index + 1 < len(items):
+        following = items[index + 1]
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            "(id) => document.getElementById(id).contains(document.activeElement)",
+            f"item-{following.id}",
+        ), "Tab from the feedback did not go on to the next question"
+    tab_to(page, ".lesson-actions button[type='submit']", limit=200)
+    expect(page.locator(".lesson-actions button[type='submit']")).to_have_text("Next lesson")
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/lessons/{second.slug}")
-    assert path_of(page) == f"/lessons/{second.slug}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(second.title)
+
+
+def test_lesson_page_weighs_under_60_kb(
+    page: Page, new_context: Callable[..., BrowserContext], live_server: LiveServer
+) -> None:
+    """A lesson, loaded fresh (nothing cached), transfers under 60 kB in all."""
+    start_course(page, live_server, "14-18")
+    lesson_url = page.url
+    fresh = new_context(storage_state=page.context.storage_state())
+    fresh_page = fresh.new_page()
+    responses: list[Response] = []
+
+    def keep(response: Response) -> None:
+        responses.append(response)
+
+    fresh_page.on("response", keep)
+    fresh_page.goto(lesson_url, wait_until="networkidle")
+    expect(fresh_page).to_have_url(lesson_url)
+
+    rows = []
+    for response in responses:
+        sizes = response.request.sizes()
+        rows.append(
+            (
+                response.url,
+                response.status,
+                len(response.body()),  # as decoded
+                sizes["responseBodySize"],  # as sent (compressed, when it is)
+                sizes["responseHeadersSize"],
+            )
+        )
+    transferred = sum(sent + headers for _url, _status, _body, sent, headers in rows)
+    print(f"\nlesson page, fresh load: {len(rows)} responses")
+    for url, status, body, sent, headers in rows:
+        print(f"  {status} {sent:>7} B sent ({body:>7} B decoded) + {headers:>4} B headers  {url}")
+    print(f"  total transferred: {transferred} B (budget 60000 B)")
+    assert {urlsplit(url).netloc for url, *_ in rows} == {live_server.netloc}
+    assert transferred < 60_000, f"the lesson page transfers {transferred} B, over 60 kB"

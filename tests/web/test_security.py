@@ -133,3 +133,17 @@ def test_server_error_page_has_no_stack_trace(app: FastAPI) -> None:
     assert "secret internals" not in response.text
     assert "Something went wrong on our side" in response.text
     assert_security_headers(response.headers)
+
+
+def test_static_text_files_are_served_gzipped_and_whole(client: TestClient) -> None:
+    from course.app import STATIC_DIR
+
+    for name in ("css/course.css", "js/htmx.min.js", "js/course.js"):
+        response = client.get(f"/static/{name}?v=1", headers={"Accept-Encoding": "gzip"})
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.content == (STATIC_DIR / name).read_bytes()
+        assert "immutable" in response.headers["cache-control"]
+        assert_security_headers(response.headers)
+    plain = client.get("/static/css/course.css", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["cache-control"] == "no-cache"
