@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format check-content migrate bench browsers clean
+.PHONY: run test check lint format check-content migrate bench browsers clean film
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,17 @@ browsers:
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
+
+## film: rebuild the default film in static/film/ from course/film/story.py (not part of test)
+film: $(STAMP) browsers
+	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			ffmpeg espeak-ng fonts-dejavu-core; \
+	else \
+		echo "make film needs ffmpeg and espeak-ng: apt-get install ffmpeg espeak-ng" >&2; exit 1; \
+	fi
+	$(BIN)/python -m course.film.build
 
 ## bench: requests per second and latency of the app against a bare FastAPI route
 bench: $(STAMP)

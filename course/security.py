@@ -34,6 +34,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The film page alone widens frame-src to its one external player (course/film/).
+# A response that sets its own content-security-policy keeps it: the middleware below adds only
+# the headers a response does not already have.
+def content_security_policy(*, frame_src: str | None = None) -> str:
+    """The site's CSP; with frame_src, the same policy also letting that one origin be framed."""
+    if not frame_src:
+        return CONTENT_SECURITY_POLICY
+    if not frame_src.startswith("https://") or any(c in frame_src for c in " ;,'\"\n"):
+        raise ValueError(f"not a single https origin: {frame_src!r}")
+    return f"{CONTENT_SECURITY_POLICY}; frame-src {frame_src}"
+
+
 def security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
     """The headers every response carries."""
     headers = [

@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from course.film.external import external_player
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,20 @@ class Settings(BaseSettings):
         "https://www.bbc.co.uk/weather", description="neutral site the quick exit goes to"
     )
     secure_cookies: bool = Field(False, description="mark cookies Secure (always on in production)")
+
+    # The film (course/film/): the self-hosted film in static/film/ always plays; this adds an
+    # external player behind a click-to-load facade on /film only.
+    film_external_url: str = Field(
+        "",
+        description="optional: https://www.youtube-nocookie.com/embed/<id> or "
+        "https://player.vimeo.com/video/<id>?dnt=1, loaded only when the learner clicks",
+    )
+
+    @field_validator("film_external_url")
+    @classmethod
+    def _film_url_has_an_accepted_form(cls, url: str) -> str:
+        external_player(url)  # raises ValueError, naming the accepted forms
+        return url.strip()
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:

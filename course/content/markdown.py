@@ -9,7 +9,7 @@ from markdown_it.token import Token
 from course.content.problems import Finding
 from course.content.schema import AUDIENCES
 
-BLOCKS = ("callout", "what-to-do", "audience")
+BLOCKS = ("callout", "what-to-do", "audience", "film")  # film: course/film/block.py
 OPTIONS = {"html": False, "linkify": False, "typographer": False}
 
 
@@ -28,6 +28,10 @@ def _render_fence(renderer: Any, tokens: Sequence[Token], idx: int, options: Any
         )
     if name == "audience":
         return _parser.render(inner, env) if env.get("band") in bands else ""
+    if name == "film":  # film: the film page's partial, self-hosted film only
+        from course.film.block import film_block_html
+
+        return film_block_html()
     raise ValueError(f"unknown block {name!r}; check the content before rendering it")
 
 
@@ -76,7 +80,8 @@ def body_blocks(text: str, first_line: int = 1) -> Iterator[tuple[int, Token]]:
 
 def check_structure(blocks: Iterable[tuple[int, Token]]) -> list[Finding]:
     """Report unknown fenced blocks, bad audience names and `#` headings in a body."""
-    findings: list[Finding] = []
+    blocks = list(blocks)
+    findings: list[Finding] = _check_film_blocks(blocks)
     for line, token in blocks:
         if token.type == "heading_open" and token.tag == "h1":
             findings.append((line, _H1))
@@ -111,3 +116,22 @@ def _check_fence(words: list[str]) -> list[str]:
     if rest:
         return [f"`{name}` takes nothing after its name. Remove `{' '.join(rest)}`"]
     return []
+
+
+def _check_film_blocks(blocks: Iterable[tuple[int, Token]]) -> list[Finding]:
+    """Film: a `film` block is empty (the film comes from static/film/), and one per lesson."""
+    films = [(line, token) for line, token in blocks if _is_film(token)]
+    findings: list[Finding] = [
+        (line, "a `film` block shows the course's film and holds no text. Leave it empty")
+        for line, token in films
+        if token.content.strip()
+    ]
+    findings += [
+        (line, "a lesson can show the film only once. Remove this second `film` block")
+        for line, _ in films[1:]
+    ]
+    return findings
+
+
+def _is_film(token: Token) -> bool:
+    return token.type == "fence" and token.info.split()[:1] == ["film"]

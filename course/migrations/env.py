@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import course.learning.models  # noqa: F401 - registers the tables
+import course.models  # noqa: F401 - registers every table
 from course.db import MIGRATE, create_db_engine
 
 config = context.config

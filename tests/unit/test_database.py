@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import course.learning.models  # noqa: F401 - registers the tables
+import course.models  # noqa: F401 - registers every table
 from course.db import create_db_engine, write_session
 
 

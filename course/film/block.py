@@ -1,0 +1,39 @@
+"""The film block in a lesson: the film page's own partial, drawn once when the content loads.
+
+A lesson page keeps the site-wide CSP, which frames nothing, so the block shows the self-hosted
+film only; the film page (/film) adds the external player when one is configured.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from course.film.media import shipped_film
+from course.web import TEMPLATES_DIR
+
+MISSING = (
+    '<p class="film-missing">The film is not available on this site yet. '
+    '<a href="/help">Get help now</a> if you need it.</p>\n'
+)
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def film_block_html() -> str:
+    """The HTML of a lesson's film block (the same partial as the film page, without a player
+    from another site)."""
+    film = shipped_film()
+    if film is None:
+        return MISSING
+    partial = _templates().get_template("film/_film.html")
+    return partial.render(film=film, external=None, in_lesson=True) + "\n"

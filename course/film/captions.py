@@ -1,0 +1,66 @@
+"""WebVTT captions: cues in, text out, and back again (the build writes them, tests read them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_TIMING = re.compile(r"^(\S+)\s+-->\s+(\S+)")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One caption: shown from start to end (seconds), with its text."""
+
+    start: float
+    end: float
+    text: str
+
+
+def timestamp(seconds: float) -> str:
+    """Seconds as a WebVTT timestamp, hh:mm:ss.mmm."""
+    millis = round(seconds * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def seconds(stamp: str) -> float:
+    """A WebVTT timestamp (hh:mm:ss.mmm or mm:ss.mmm) as seconds."""
+    *rest, last = stamp.split(":")
+    total = float(last)
+    for index, part in enumerate(reversed(rest), start=1):
+        total += int(part) * 60**index
+    return total
+
+
+def format_vtt(cues: Iterable[Cue]) -> str:
+    """A WebVTT file holding these cues, numbered from 1."""
+    blocks = ["WEBVTT"]
+    for number, cue in enumerate(cues, start=1):
+        blocks.append(f"{number}\n{timestamp(cue.start)} --> {timestamp(cue.end)}\n{cue.text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def parse_vtt(text: str) -> list[Cue]:
+    """The cues of a WebVTT file (identifiers, notes and settings ignored)."""
+    cues = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        lines = block.split("\n")
+        for index, line in enumerate(lines):
+            match = _TIMING.match(line)
+            if match:
+                body = "\n".join(lines[index + 1 :])
+                cues.append(Cue(seconds(match.group(1)), seconds(match.group(2)), body))
+                break
+    return cues
+
+
+def plain_words(text: str) -> str:
+    """Text with tags dropped, typographic quotes straightened and whitespace collapsed."""
+    text = re.sub(r"<[^>]+>", "", text)
+    for curly, straight in (("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"')):
+        text = text.replace(curly, straight)
+    return " ".join(text.split())

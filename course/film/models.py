@@ -1,0 +1,26 @@
+"""What the database keeps about the film: whether a learner started it and finished it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from course.learning.models import today
+
+FILM_EVENTS = ("started", "finished")
+
+
+class FilmEvent(SQLModel, table=True):
+    """The learner started (or finished) the film: once each, on a day, never a time."""
+
+    __tablename__ = "film_event"
+    __table_args__ = (UniqueConstraint("learner_id", "event"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    event: str = Field(max_length=12)  # "started" or "finished"
+    recorded_on: dt.date = Field(default_factory=today)

@@ -1,0 +1,257 @@
+"""The default film's story: the one source of its pictures, narration, captions and transcript.
+
+Each beat is one caption and one change on screen. The narration says everything the screen
+shows, so the soundtrack is its own audio description; the descriptions track and the transcript
+come from the same beats. Made-up people, no real apps or brands, nothing sexual: "a video call".
+The story follows the campaign's scenario (../shared/content/FACTS.md §1 and §3): a friendly new
+contact, a move to another app and a video call, the recording, the threat, and what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from course.film.captions import Cue
+
+Sender = Literal["them", "me"]
+Scene = Literal["title", "follow", "chat", "call", "ended", "pause", "sam", "steps", "help"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message on the phone's screen."""
+
+    sender: Sender
+    text: str
+    kind: Literal["text", "clip", "list"] = "text"  # clip and list are drawn as grey cards
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One caption's worth of narration, and what appears on screen while it is spoken."""
+
+    say: str  # spoken, shown as one caption, and part of the transcript
+    scene: Scene | None = None  # switch to this scene (the list of lines starts empty)
+    add: tuple[Message | str, ...] = ()  # chat messages, or lines of a list, that appear now
+    describe: str = ""  # what newly appears, for the text descriptions track
+    spoken: str = ""  # what the voice says instead of `say`, where the digits would misread
+
+
+THEM: Sender = "them"
+ME: Sender = "me"
+CLOSING = "You are not alone. Help is there."
+
+STORY: tuple[Beat, ...] = (
+    Beat(
+        "Sam's story: a made-up film about online blackmail.",
+        scene="title",
+        describe="Title: Sam's story. A made-up film about online blackmail.",
+    ),
+    Beat(
+        "Sam is fifteen. He gets a follow request from Jess.",
+        scene="follow",
+        describe="A phone screen. A follow request from jess.summer.09.",
+    ),
+    Beat(
+        "They have fourteen friends in common. Her profile says she's sixteen.",
+        add=("14 friends in common", "Jess, 16"),
+        describe="Under the request: 14 friends in common. Jess, 16.",
+    ),
+    Beat(
+        'Jess messages straight away: "Saw you at the match on Saturday!"',
+        scene="chat",
+        add=(Message(THEM, "saw you at the match on saturday!!"),),
+        describe="A chat with Jess opens, with her first message.",
+    ),
+    Beat(
+        'Sam says hi. Jess is full of compliments: "You\'re so funny."',
+        add=(Message(ME, "haha hi"), Message(THEM, "you're so funny")),
+        describe="Sam's reply, and Jess's.",
+    ),
+    Beat(
+        "Within an hour, she asks to switch apps, and then to video call.",
+        add=(Message(THEM, "this app is glitchy, let's switch"), Message(THEM, "video call me?")),
+        describe="Jess asks to switch apps, then asks for a video call.",
+    ),
+    Beat(
+        'On the call, her camera is "not working". But she can see Sam.',
+        scene="call",
+        describe="A video call. Jess's side is dark: camera not working. Sam's small picture.",
+    ),
+    Beat(
+        'She pushes him to do something private on camera. "No one will ever see," she says.',
+        add=("no one will ever see, I promise",),
+        describe="Jess types: no one will ever see, I promise.",
+    ),
+    Beat(
+        "Sam goes along with it. The call ends.",
+        scene="ended",
+        describe="The call screen: call ended.",
+    ),
+    Beat(
+        "Then it all changes. Jess sends a recording of the call, and Sam's followers list.",
+        scene="chat",
+        add=(
+            Message(THEM, "recording of the call", kind="clip"),
+            Message(THEM, "your followers", kind="list"),
+        ),
+        describe="Back in the chat. Two grey cards: a recording of the call, and Sam's followers.",
+    ),
+    Beat(
+        '"Pay £300 in gift cards," Jess writes, "or everyone on this list sees it."',
+        add=(Message(THEM, "pay £300 in gift cards or everyone on this list sees it"),),
+        describe="The threat, as a message.",
+        spoken='"Pay three hundred pounds in gift cards," Jess writes, '
+        '"or everyone on this list sees it."',
+    ),
+    Beat(
+        '"You have 30 minutes. Answer me!" The messages keep coming.',
+        add=(
+            Message(THEM, "you have 30 minutes"),
+            Message(THEM, "ANSWER ME"),
+            Message(THEM, "answer now"),
+        ),
+        describe="Three more messages, one after another.",
+        spoken='"You have thirty minutes. Answer me!" The messages keep coming.',
+    ),
+    Beat(
+        "Jess isn't a girl from a nearby school. This is a criminal, and it's a crime.",
+        describe="The chat stays on screen.",
+    ),
+    Beat(
+        "Sam feels scared and alone. That's what the criminal wants.",
+        scene="pause",
+        describe="A calm blue screen: Stop. Breathe.",
+    ),
+    Beat(
+        "But Sam stops and breathes. He doesn't pay, and he doesn't reply.",
+        add=("Don't pay.", "Don't reply."),
+        describe="Under Stop. Breathe.: Don't pay. Don't reply.",
+    ),
+    Beat(
+        "He screenshots the chat and Jess's profile, but not the video.",
+        scene="sam",
+        add=("Screenshots the chat and the profile",),
+        describe="A list of what Sam does. First: screenshots the chat and the profile.",
+    ),
+    Beat(
+        "He blocks and reports the account.",
+        add=("Blocks and reports the account",),
+        describe="Second: blocks and reports the account.",
+    ),
+    Beat(
+        'He tells his mum. "It\'s not your fault," she says. "We\'ll sort this out."',
+        add=("Tells his mum",),
+        describe="Third: tells his mum.",
+    ),
+    Beat(
+        "Together, they report it to the CEOP Safety Centre.",
+        add=("Reports it to CEOP",),
+        describe="Fourth: reports it to CEOP.",
+    ),
+    Beat(
+        "If this happens to you: don't panic, and don't pay.",
+        scene="steps",
+        add=("Don't panic.", "Don't pay."),
+        describe="A list headed: If this happens to you. Don't panic. Don't pay.",
+    ),
+    Beat(
+        "Stop contact and block. Keep evidence: screenshot the chat, not the images.",
+        add=("Stop contact and block.", "Keep evidence: screenshot the chat, not the images."),
+        describe="Stop contact and block. Keep evidence.",
+    ),
+    Beat(
+        "Report it. Tell an adult you trust. It's never your fault.",
+        add=("Report it.", "Tell an adult you trust.", "It's never your fault."),
+        describe="Report it. Tell an adult you trust. It's never your fault.",
+    ),
+    Beat(
+        "Childline is free: call 0800 1111, or go to childline.org.uk.",
+        scene="help",
+        add=("Childline: 0800 1111, childline.org.uk",),
+        describe="Where to get help. Childline: 0800 1111, childline.org.uk.",
+        spoken="Childline is free: call oh eight hundred, one one, one one, "
+        "or go to childline dot org dot UK.",
+    ),
+    Beat(
+        "Report to CEOP at ceop.police.uk. In danger now? Call 999.",
+        add=("CEOP Safety Centre: ceop.police.uk", "In danger now: call 999"),
+        describe="CEOP Safety Centre: ceop.police.uk. In danger now: call 999.",
+        spoken="Report to CEOP at see op dot police dot UK. In danger now? Call nine nine nine.",
+    ),
+    Beat(
+        CLOSING,
+        add=(CLOSING,),
+        describe=CLOSING,
+    ),
+)
+
+TITLE = "Sam's story"
+SUMMARY = "A made-up film about online blackmail, and what to do if it happens."
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Everything on screen at one moment: the scene, the chat so far and the scene's list."""
+
+    scene: Scene
+    messages: tuple[Message, ...] = ()
+    lines: tuple[str, ...] = ()
+    said: str = ""  # the beat's narration, for the frame file's name only
+
+
+@dataclass
+class _State:
+    scene: Scene = "title"
+    messages: list[Message] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+
+def screens(story: tuple[Beat, ...] = STORY) -> Iterator[Screen]:
+    """The screen shown during each beat, in order."""
+    state = _State()
+    for beat in story:
+        if beat.scene is not None:
+            state.scene = beat.scene
+            state.lines = []
+        for part in beat.add:
+            if isinstance(part, Message):
+                state.messages.append(part)
+            else:
+                state.lines.append(part)
+        yield Screen(state.scene, tuple(state.messages), tuple(state.lines), beat.say)
+
+
+def transcript_paragraphs(story: tuple[Beat, ...] = STORY) -> list[str]:
+    """The narration as paragraphs: a new paragraph wherever the scene changes."""
+    paragraphs: list[list[str]] = []
+    for beat in story:
+        if beat.scene is not None or not paragraphs:
+            paragraphs.append([])
+        paragraphs[-1].append(beat.say)
+    return [" ".join(paragraph) for paragraph in paragraphs]
+
+
+def transcript_markdown(story: tuple[Beat, ...] = STORY) -> str:
+    """The transcript as Markdown: the narration, which also describes everything on screen."""
+    return "\n\n".join(_escape_markdown(p) for p in transcript_paragraphs(story)) + "\n"
+
+
+def _escape_markdown(text: str) -> str:
+    """Plain text that Markdown renders as written (no emphasis, lists or links)."""
+    for mark in ("\\", "*", "_", "[", "]", "`", "<"):
+        text = text.replace(mark, "\\" + mark)
+    return text
+
+
+def description_cues(
+    timings: list[tuple[float, float]], story: tuple[Beat, ...] = STORY
+) -> list[Cue]:
+    """The text descriptions track: what appears on screen, timed with its beat."""
+    return [
+        Cue(start, end, beat.describe)
+        for beat, (start, end) in zip(story, timings, strict=True)
+        if beat.describe
+    ]
