@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from course.content.schema import AUDIENCES, Catalogue, Lesson
 from course.deps import (
@@ -45,13 +46,14 @@ def next_path(catalogue: Catalogue, lesson: Lesson, age_band: str) -> str:
 
 
 @router.get("/")
-def show_home(
+async def show_home(
     request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: MaybeLearner
 ) -> Response:
     """The home page: what the course is, and start or continue."""
     resume = None
-    if learner:
-        resume = resume_path(catalogue, learner.age_band, finished_lessons(engine, learner.id))
+    if learner:  # only a returning learner costs a query (in a thread: it may wait on I/O)
+        finished = await run_in_threadpool(finished_lessons, engine, learner.id)
+        resume = resume_path(catalogue, learner.age_band, finished)
     minutes = sum(lesson.minutes for lesson in catalogue.lessons)
     return render(
         request, "learning/home.html", {"resume": resume, "minutes": minutes, "learner": learner}
