@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from course.app import create_app
+from course.film.build import CHROMIUM, CHROMIUM_ARGS  # the same flags the film is drawn with
 from course.migrations.run import upgrade
 from course.settings import REPO_ROOT, Settings
 from tests.browser.helpers import (
@@ -22,18 +23,6 @@ from tests.browser.helpers import (
     serve,
     serve_neutral_site,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
