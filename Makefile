@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/course check-content
 	$(BIN)/course migrate
+	$(BIN)/course purge
 	$(BIN)/course serve
 
 ## test: lint, types, and the whole suite (unit, web, browser)

@@ -1,4 +1,4 @@
-"""The `course` command: serve, migrate, check-content."""
+"""The `course` command: serve, migrate, purge, check-content."""
 
 from __future__ import annotations
 
@@ -49,6 +49,19 @@ def migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def purge(_args: argparse.Namespace) -> int:
+    """Delete learners past the retention period (run it daily, e.g. from cron)."""
+    from course.db import create_db_engine
+    from course.learning.progress import purge_learners
+
+    settings = get_settings()
+    engine = create_db_engine(settings.sqlalchemy_url())
+    deleted = purge_learners(engine, settings.retention_days)
+    engine.dispose()
+    print(f"deleted {deleted} learner(s) not seen for {settings.retention_days} days")
+    return 0
+
+
 def check(content_dir: Path) -> list[str]:
     """Print every content problem; return them."""
     from course.content.loader import check_content
@@ -92,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database").set_defaults(
         handler=migrate
     )
+    commands.add_parser(
+        "purge", help="delete learners past the retention period (COURSE_RETENTION_DAYS)"
+    ).set_defaults(handler=purge)
     check_parser = commands.add_parser(
         "check-content", help="check lessons/ and quizzes/ and name every mistake"
     )

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         "https://www.bbc.co.uk/weather", description="neutral site the quick exit goes to"
     )
     secure_cookies: bool = Field(False, description="mark cookies Secure (always on in production)")
+    retention_days: int = Field(
+        395, ge=1, description="delete a learner this many days after their last visit (13 months)"
+    )
 
     # The film (course/film/): the self-hosted film in static/film/ always plays; this adds an
     # external player behind a click-to-load facade on /film only.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session, col
 
 from course.content.schema import Catalogue
@@ -98,3 +99,12 @@ def resume_path(catalogue: Catalogue, age_band: str, finished: dict[str, str]) -
         if lesson.slug not in finished:
             return f"/lessons/{lesson.slug}"
     return "/complete"
+
+
+def purge_learners(engine: Engine, retention_days: int, today_: dt.date | None = None) -> int:
+    """Delete learners not seen for retention_days, with all they answered; returns how many."""
+    cutoff = (today_ or today()) - dt.timedelta(days=retention_days)
+    with write_session(engine) as session:
+        result = session.execute(delete(Learner).where(col(Learner.last_seen_on) < cutoff))
+        session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

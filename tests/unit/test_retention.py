@@ -1,0 +1,52 @@
+"""Retention: learners not seen for the retention period are deleted with everything they did."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text, update
+from sqlmodel import col
+
+from course.cli import main
+from course.db import create_db_engine, write_session
+from course.learning.models import Learner
+from course.learning.progress import create_learner, purge_learners, record_lesson
+
+
+def test_purge_deletes_only_learners_past_retention_and_their_progress(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    _, old = create_learner(engine, "14-18")
+    _, recent = create_learner(engine, "adult")
+    for learner in (old, recent):
+        record_lesson(engine, learner.id, "what-is-sextortion", "completed")
+    with write_session(engine) as session:
+        long_ago = dt.date.today() - dt.timedelta(days=400)
+        session.execute(
+            update(Learner).where(col(Learner.id) == old.id).values(last_seen_on=long_ago)
+        )
+        session.commit()
+    assert purge_learners(engine, retention_days=395) == 1
+    with engine.connect() as connection:
+        learners = connection.execute(text("SELECT id FROM learner")).scalars().all()
+        progress = (
+            connection.execute(text("SELECT learner_id FROM lesson_progress")).scalars().all()
+        )
+    assert learners == [recent.id]
+    assert progress == [recent.id]
+    engine.dispose()
+
+
+def test_purge_command_reports_what_it_deleted(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course.settings import get_settings
+
+    monkeypatch.setenv("COURSE_DATABASE_URL", database_url)
+    monkeypatch.setenv("COURSE_RETENTION_DAYS", "30")
+    get_settings.cache_clear()
+    try:
+        assert main(["purge"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "deleted 0 learner(s) not seen for 30 days" in capsys.readouterr().out
