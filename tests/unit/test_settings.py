@@ -45,3 +45,10 @@ def test_development_secret_is_generated_once_and_kept(tmp_path: Path) -> None:
 
 def test_relative_sqlite_path_is_anchored_at_the_repository(tmp_path: Path) -> None:
     assert Settings().sqlalchemy_url() == f"sqlite:///{REPO_ROOT / 'data' / 'course.db'}"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    missing = [name for name in Settings.model_fields if f"`COURSE_{name.upper()}`" not in readme]
+    assert missing == [], f"document these settings in README.md: {missing}"
+    assert all(field.description for field in Settings.model_fields.values())
