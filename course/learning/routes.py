@@ -16,6 +16,7 @@ from course.deps import (
     EngineDep,
     MaybeLearner,
     SettingsDep,
+    required_learner,
 )
 from course.learning.identity import LearnerCookie, set_learner_cookie
 from course.learning.progress import (
@@ -98,11 +99,16 @@ def start_course(
     return response
 
 
-@router.get("/lessons/{slug}")
-async def show_lesson(
-    request: Request, slug: str, catalogue: CatalogueDep, learner: CurrentLearnerDep
-) -> Response:
-    """One lesson, in the learner's age band."""
+async def show_lesson(request: Request) -> Response:
+    """One lesson, in the learner's age band.
+
+    A plain Starlette endpoint rather than a FastAPI route: a whole class opens it at once, and
+    FastAPI's per-request dependency resolution cost more than all the page's own work (the
+    figures are in docs/OPERATIONS.md, "Speed"). It calls the same dependency functions.
+    """
+    slug: str = request.path_params["slug"]
+    learner = await required_learner(request)
+    catalogue: Catalogue = request.app.state.catalogue
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     lessons = catalogue.lessons_for(learner.age_band)
     context = {
@@ -114,6 +120,9 @@ async def show_lesson(
         "step": "lesson",
     }
     return render(request, "learning/lesson.html", context, cache_key=(slug, learner.age_band))
+
+
+router.add_route("/lessons/{slug}", show_lesson, methods=["GET"], name="show_lesson")
 
 
 # "complete" after reading (and the questions), "skip" from the content note: no penalty either way.
