@@ -25,8 +25,14 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("age_band", ["11-13", "14-18", "adult"])
 def test_journey_with_javascript(page: Page, live_server: LiveServer, age_band: str) -> None:
     """Every item answered right, each swapped in place by htmx, with focus on its feedback;
-    and not one request leaves the app (nothing loads from a third party)."""
+    not one request leaves the app (nothing loads from a third party), and nothing the pages
+    do breaks the Content-Security-Policy (Chromium logs every refusal to the console)."""
     requests = record_requests(page.context)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Security Policy" in message.text else None,
+    )
     start_course(page, live_server, age_band)
     finish_journey(page, live_server, age_band, javascript=True)
     page.get_by_role("link", name="See who can help", exact=True).click()
@@ -38,6 +44,7 @@ def test_journey_with_javascript(page: Page, live_server: LiveServer, age_band: 
     print(f"\n{age_band}: {len(requests.urls)} requests, {len(foreign)} to other hosts")
     assert len(requests.urls) > 10
     assert foreign == [], f"requests left the app: {foreign}"
+    assert refused == [], f"the CSP refused: {refused}"
 
 
 def test_journey_without_javascript(no_js_page: Page, live_server: LiveServer) -> None:
