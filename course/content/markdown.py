@@ -9,7 +9,7 @@ from markdown_it.token import Token
 from course.content.problems import Finding
 from course.content.schema import AUDIENCES
 
-BLOCKS = ("callout", "what-to-do", "audience", "film")  # film: course/film/block.py
+BLOCKS = ("callout", "what-to-do", "audience", "film")  # film: drawn by course/film/block.py
 OPTIONS = {"html": False, "linkify": False, "typographer": False}
 
 
@@ -28,7 +28,7 @@ def _render_fence(renderer: Any, tokens: Sequence[Token], idx: int, options: Any
         )
     if name == "audience":
         return _parser.render(inner, env) if env.get("band") in bands else ""
-    if name == "film":  # film: the film page's partial, self-hosted film only
+    if name == "film":  # the film page's partial, with the self-hosted film only
         from course.film.block import film_block_html
 
         return film_block_html()
@@ -119,7 +119,7 @@ def _check_fence(words: list[str]) -> list[str]:
 
 
 def _check_film_blocks(blocks: Iterable[tuple[int, Token]]) -> list[Finding]:
-    """Film: a `film` block is empty (the film comes from static/film/), and one per lesson."""
+    """A `film` block is empty (the film comes from static/film/), and one per lesson."""
     films = [(line, token) for line, token in blocks if _is_film(token)]
     findings: list[Finding] = [
         (line, "a `film` block shows the course's film and holds no text. Leave it empty")
