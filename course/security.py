@@ -128,11 +128,16 @@ class CsrfMiddleware:
                 values = fields.get(CSRF_FIELD)
                 token = values[-1] if values else None
         expected = csrf_token_for(cookie, self.secret) if cookie else None
-        if cross_site or not expected or not token or not hmac.compare_digest(expected, token):
+        if cross_site or not expected or not token or not matches(expected, token):
             response = await self.reject(request)
             await response(scope, receive, send)
             return
         await self.app(scope, replay(body, receive) if body else receive, send)
+
+
+def matches(expected: str, token: str) -> bool:
+    """Compare tokens in constant time; any characters may arrive, so compare bytes."""
+    return hmac.compare_digest(expected.encode(), token.encode("utf-8", "surrogateescape"))
 
 
 FORM_TYPE = "application/x-www-form-urlencoded"

@@ -147,3 +147,16 @@ def test_static_text_files_are_served_gzipped_and_whole(client: TestClient) -> N
     plain = client.get("/static/css/course.css", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
     assert plain.headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.parametrize("token", ["é" * 64, "\x00", " "])
+def test_odd_csrf_tokens_are_refused_not_crashed_on(client: TestClient, token: str) -> None:
+    client.get("/start")
+    form = client.post("/start", data={"age_band": "14-18", "csrf_token": token})
+    assert form.status_code == 403
+    header = client.post(
+        "/start",
+        data={"age_band": "14-18"},
+        headers={"X-CSRF-Token": token.encode()},
+    )
+    assert header.status_code == 403
