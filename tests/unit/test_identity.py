@@ -31,7 +31,7 @@ def test_a_cookie_can_hold_a_country_before_the_learner_starts() -> None:
 def test_tampered_or_malformed_values_give_an_empty_cookie() -> None:
     value = encode_cookie(LearnerCookie("abc", "uk"), "s")
     assert decode_cookie(value.replace("abc:uk", "abc:us"), "s") == LearnerCookie()
-    for bad in (None, "", "abc", "a.b.c", "abc.0123"):
+    for bad in (None, "", "abc", "a.b.c", "abc.0123", "abc:uk.é", "é:uk." + "0" * 32):
         assert decode_cookie(bad, "s") == LearnerCookie()
 
 
