@@ -164,7 +164,7 @@ def branching_item(
 def submitted_step(form: dict[str, list[str]]) -> int:
     """The step number a scenario form was rendered at (-1 when missing or garbled)."""
     value = (form.get("step") or ["-1"])[-1]
-    return int(value) if value.isdigit() else -1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else -1
 
 
 @router.post("/lessons/{slug}/quiz/{item_id}/choose")

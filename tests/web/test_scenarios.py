@@ -262,3 +262,14 @@ def test_branching_requires_hides_a_choice_until_its_flag_is_set(app: FastAPI) -
         if choice.requires
     ]
     assert gated, "the shipped course has a choice that depends on an earlier one"
+
+
+def test_branching_with_a_garbled_step_stores_nothing(client: TestClient, app: FastAPI) -> None:
+    start_learner(client)
+    lesson, item = find(app, BranchingItem)
+    first = scenarios.available_choices(item, scenarios.start(item))[0]
+    for step in ("²", "-1", "x", "1" * 40):
+        url = f"/lessons/{lesson.slug}/quiz/{item.id}/choose"
+        response = post(client, url, {"step": step, "choice": first.id})
+        assert response.status_code == 303, step
+    assert rows(app, "scenario_step") == []
