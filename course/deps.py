@@ -52,9 +52,9 @@ async def learner_cookie(request: Request) -> LearnerCookie:
 
 async def optional_learner(request: Request) -> CurrentLearner | None:
     """The learner behind the cookie, or None for a first visit."""
-    # Reads the cookie itself rather than through learner_cookie: each level of dependencies
-    # costs FastAPI more than the lookup does.
-    cookie = decode_cookie(request.cookies.get(LEARNER_COOKIE), request.app.state.secret_key)
+    # Calls learner_cookie rather than depending on it: each level of dependencies costs
+    # FastAPI more than the lookup does.
+    cookie = await learner_cookie(request)
     if not cookie.token:
         return None
     engine: Engine = request.app.state.engine

@@ -48,7 +48,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         secret_key=secrets.token_urlsafe(32),
         data_dir=tmp_path / "data",
-        content_dir=Path(os.environ.get("COURSE_TEST_CONTENT_DIR", REPO_ROOT)),
+        content_dir=REPO_ROOT,
     )
 
 

@@ -35,9 +35,6 @@ KEY_MESSAGES: tuple[str, ...] = (
     "spot-fake-profiles",
 )
 
-# Each item type is its own model, told apart by `type`; `Item` is their union.
-CHOICE_TYPES = ("choice", "multi")
-ITEM_TYPES = ("choice", "multi", "red-flags", "branching", "order")
 # The drawn avatars a red-flags profile can show (no real photos, brands or logos).
 AVATARS: tuple[str, ...] = ("sunset", "flower", "football", "cat", "guitar", "wave")
 
@@ -70,10 +67,6 @@ class ChoiceItem(ItemBase):
 
     type: Literal["choice", "multi"]
     options: tuple[Option, ...]
-
-    def option(self, option_id: str) -> Option | None:
-        """Return the option with this id, or None."""
-        return next((option for option in self.options if option.id == option_id), None)
 
 
 class Part(Frozen):
@@ -187,6 +180,7 @@ class OrderItem(ItemBase):
         return self._shuffled
 
 
+# Each item type is its own model, told apart by `type`.
 Item = Annotated[ChoiceItem | RedFlagsItem | BranchingItem | OrderItem, Field(discriminator="type")]
 
 
