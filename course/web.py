@@ -36,15 +36,20 @@ def static_versions(static_dir: Path) -> dict[str, str]:
     }
 
 
-def build_templates(static_dir: Path, globals_: dict[str, Any]) -> Environment:
-    """The Jinja environment: autoescaped, compiled once, with static_url()."""
-    env = Environment(
+def template_environment() -> Environment:
+    """A Jinja environment over course/templates: autoescaped, compiled once."""
+    return Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def build_templates(static_dir: Path, globals_: dict[str, Any]) -> Environment:
+    """The app's Jinja environment, with static_url() and the given globals."""
+    env = template_environment()
     versions = static_versions(static_dir)
 
     def static_url(name: str) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
 from course.film.media import shipped_film
-from course.web import TEMPLATES_DIR
+from course.web import template_environment
 
 MISSING = (
     '<p class="film-missing">The film is not available on this site yet. '
@@ -21,12 +21,7 @@ MISSING = (
 
 @cache
 def _templates() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return template_environment()
 
 
 def film_block_html() -> str:
