@@ -48,7 +48,7 @@ browsers:
 		$(BIN)/playwright install chromium; \
 	fi
 
-## film: rebuild the default film in static/film/ from course/film/story.py (not part of test)
+## film: rebuild the default film in static/film/ from course/film/production/story.py (not part of test)
 film: $(STAMP) browsers
 	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
@@ -57,7 +57,7 @@ film: $(STAMP) browsers
 	else \
 		echo "make film needs ffmpeg and espeak-ng: apt-get install ffmpeg espeak-ng" >&2; exit 1; \
 	fi
-	$(BIN)/python -m course.film.build
+	$(BIN)/python -m course.film.production.build
 
 ## bench: requests per second and latency of the app against a bare FastAPI route
 bench: $(STAMP)

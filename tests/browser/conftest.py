@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from course.app import create_app
-from course.film.build import CHROMIUM, CHROMIUM_ARGS  # the same flags the film is drawn with
+from course.film.production.build import CHROMIUM, CHROMIUM_ARGS  # the flags the film is drawn with
 from course.migrations.run import upgrade
 from course.settings import REPO_ROOT, Settings
 from tests.browser.helpers import (

@@ -11,10 +11,10 @@ import pytest
 from pydantic import ValidationError
 
 from course.content.markdown import body_blocks, check_structure, render_body
-from course.film.captions import Cue, format_vtt, parse_vtt, plain_words, timestamp
 from course.film.external import external_player
 from course.film.media import FILM_DIR, FilmError, load_film
-from course.film.story import STORY, screens, transcript_paragraphs
+from course.film.production.captions import Cue, format_vtt, parse_vtt, plain_words, timestamp
+from course.film.production.story import STORY, screens, transcript_paragraphs
 from course.security import CONTENT_SECURITY_POLICY, content_security_policy
 from course.settings import Settings
 

@@ -13,9 +13,9 @@ import subprocess
 import pytest
 from markdown_it import MarkdownIt
 
-from course.film.captions import Cue, parse_vtt, plain_words
 from course.film.media import FILM_DIR
-from course.film.story import STORY, transcript_markdown
+from course.film.production.captions import Cue, parse_vtt, plain_words
+from course.film.production.story import STORY, transcript_markdown
 
 MANIFEST = json.loads((FILM_DIR / "manifest.json").read_text(encoding="utf-8"))
 DURATION = float(MANIFEST["duration"])
@@ -66,7 +66,7 @@ def test_captions_say_exactly_what_the_transcript_says() -> None:
 
 
 def test_shipped_files_are_built_from_the_story() -> None:
-    # Edit course/film/story.py, then run `make film`: the committed files must follow.
+    # Edit course/film/production/story.py, then run `make film`: the committed files must follow.
     assert [cue.text for cue in cues("captions")] == [beat.say for beat in STORY]
     assert (FILM_DIR / MANIFEST["transcript"]).read_text() == transcript_markdown()
     described = [beat.describe for beat in STORY if beat.describe]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from course.film.captions import Cue
+from course.film.production.captions import Cue
 
 Sender = Literal["them", "me"]
 Scene = Literal["title", "follow", "chat", "call", "ended", "pause", "sam", "steps", "help"]

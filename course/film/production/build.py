@@ -1,4 +1,4 @@
-"""Build the default film from its story: `make film` (or `python -m course.film.build`).
+"""Build the default film from its story: `make film` (or `python -m course.film.production.build`).
 
 Open tools from Debian only: espeak-ng speaks each beat, Chromium draws each screen from
 frame.html, ffmpeg encodes WebM (VP9 + Opus) and MP4 (H.264 + AAC). The captions, the text
@@ -24,8 +24,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from course.film.captions import Cue, format_vtt
-from course.film.story import (
+from course.film.production.captions import Cue, format_vtt
+from course.film.production.story import (
     CLOSING,
     STORY,
     SUMMARY,
@@ -259,7 +259,7 @@ def build(output: Path = OUTPUT) -> dict[str, object]:
         "transcript": "transcript.md",
         "poster": "poster.jpg",
         "narration_describes_everything": True,
-        "built_by": "course/film/build.py (make film)",
+        "built_by": "course/film/production/build.py (make film)",
         "bytes": {name: (output / name).stat().st_size for name in ("film.webm", "film.mp4")},
     }
     (output / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
