@@ -16,11 +16,11 @@ from course.content.formats import (
     QuizFile,
     RedFlagsEntry,
 )
+from course.content.graph_checks import graph_problems
 from course.content.items import build_branching
 from course.content.located_yaml import LineMap, Location, read_yaml
 from course.content.markdown import body_blocks, check_structure
 from course.content.problems import Finding
-from course.quizzes.scenarios import graph_problems
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 MIN_STEPS, MAX_STEPS = 4, 7

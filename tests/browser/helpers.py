@@ -27,7 +27,7 @@ from course.content.schema import (
     OrderItem,
     RedFlagsItem,
 )
-from course.quizzes import scenarios
+from tests.scenario_helpers import reachable_states
 
 VENDOR = Path(__file__).parent / "vendor"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -242,9 +242,7 @@ def correct_options(item: ChoiceItem) -> list[str]:
 
 def safe_path(item: BranchingItem) -> tuple[str, ...]:
     """The shortest run of choices through a branching chat to a safe ending."""
-    return next(
-        state.choices for state in scenarios.reachable_states(item) if state.node.ending == "safe"
-    )
+    return next(state.choices for state in reachable_states(item) if state.node.ending == "safe")
 
 
 def start_course(page: Page, server: LiveServer, age_band: str) -> None:

@@ -34,6 +34,7 @@ from tests.browser.helpers import (
     start_course,
     tab_to,
 )
+from tests.scenario_helpers import back, ended, reachable_states
 
 pytestmark = pytest.mark.browser
 
@@ -88,8 +89,8 @@ def every_branching_item(server: LiveServer) -> list[tuple[str, Lesson, Branchin
 def endings(item: BranchingItem) -> list[ScenarioState]:
     """The shortest way to each ending node of the chat."""
     first: dict[str, ScenarioState] = {}
-    for state in scenarios.reachable_states(item):
-        if state.ended:
+    for state in reachable_states(item):
+        if ended(state):
             first.setdefault(state.node.id, state)
     return list(first.values())
 
@@ -99,8 +100,8 @@ def long_ending(server: LiveServer) -> tuple[Lesson, BranchingItem, ScenarioStat
     for lesson in server.lessons(BAND):
         for item in server.items(lesson, BAND):
             if isinstance(item, BranchingItem):
-                for state in scenarios.reachable_states(item):
-                    if state.ended and len(state.choices) >= 3:
+                for state in reachable_states(item):
+                    if ended(state) and len(state.choices) >= 3:
                         return lesson, item, state
     pytest.skip(f"no branching chat for {BAND} with three choices before an ending")
 
@@ -144,7 +145,7 @@ def expect_node(page: Page, item: BranchingItem, state: ScenarioState) -> None:
     """The chat is at this state: its step, its choices or its ending."""
     expect_step(page, item, len(state.choices))
     section = section_of(page, item)
-    if state.ended:
+    if ended(state):
         kind = "A safe ending" if state.node.ending == "safe" else "A risky ending"
         heading = section.locator(f".ending--{state.node.ending} h3")
         expect(heading).to_have_text(f"{kind}: {state.node.title}")
@@ -299,7 +300,7 @@ def test_keyboard_alone_completes_each_scenario_type(page: Page, live_server: Li
     tab_to(page, f"#item-{branching.id} .scenario-controls button", limit=3)
     expect(page.locator(":focus")).to_have_text("Go back a step")
     press_enter_and_swap(page, branching)
-    state = scenarios.back(branching, state)
+    state = back(branching, state)
     expect(now).to_be_focused()
     expect_node(page, branching, state)
     tab_to(page, f"#item-{branching.id} button[name='choice'][value='{last}']", limit=10)
@@ -361,7 +362,7 @@ def test_each_scenario_type_completes_without_javascript(
     assert state.node.ending == "safe"
     with full_page_post(page, branching):
         section_of(page, branching).get_by_role("button", name="Go back a step").click()
-    expect_node(page, branching, scenarios.back(branching, state))
+    expect_node(page, branching, back(branching, state))
     with full_page_post(page, branching):
         section_of(page, branching).locator(f"button[value='{state.choices[-1]}']").click()
     expect_node(page, branching, state)
@@ -460,7 +461,7 @@ def test_no_axe_violations_in_a_branching_chat(
         state = choose(page, item, state, choice_id)
         if javascript:
             expect(page.locator(f"#item-{item.id}-now")).to_be_focused()
-        where = "at its ending" if state.ended else f"after {number} choice(s)"
+        where = "at its ending" if ended(state) else f"after {number} choice(s)"
         assert_accessible(page, f"branching chat {where} ({mode})")
 
 
@@ -515,7 +516,7 @@ def test_reloading_mid_chat_resumes_at_the_same_node(
     open_quiz(page, live_server, lesson)
     first_two = ending.choices[:2]
     state = play(page, item, first_two)
-    assert not state.ended
+    assert not ended(state)
     before = chat_snapshot(page, item)
     assert before["step"] == "2"
     assert before["choices"] == [c.id for c in scenarios.available_choices(item, state)]
