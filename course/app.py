@@ -13,6 +13,7 @@ from course.content.loader import load_catalogue
 from course.content.schema import AUDIENCE_LABELS
 from course.db import create_db_engine
 from course.deps import RedirectTo
+from course.film.block import film_block_html
 from course.film.routes import router as film_router
 from course.learning.routes import router as learning_router
 from course.quizzes.routes import router as quizzes_router
@@ -37,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app: load and check content, open the database, wire routes and safeguards."""
     settings = settings or get_settings()
     secret_key = settings.resolved_secret_key()
-    catalogue = load_catalogue(settings.content_dir)  # raises ContentError on any mistake
+    templates = build_templates(STATIC_DIR, {"audiences": AUDIENCE_LABELS})
+    film_html = film_block_html(templates)
+    catalogue = load_catalogue(settings.content_dir, film_html=film_html)  # ContentError if wrong
+    templates.globals["catalogue"] = catalogue
     app = FastAPI(
         title="course",
         docs_url=None,
@@ -49,9 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalogue = catalogue
     app.state.engine = create_db_engine(settings.sqlalchemy_url())
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
-    app.state.templates = build_templates(
-        STATIC_DIR, {"audiences": AUDIENCE_LABELS, "catalogue": catalogue}
-    )
+    app.state.templates = templates
     app.add_middleware(CsrfMiddleware, secret=secret_key, reject=refuse_forgery)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")

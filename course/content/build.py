@@ -10,12 +10,17 @@ from course.content.schema import AUDIENCES, Catalogue, Lesson, Quiz
 
 
 def build_catalogue(
-    lessons: Sequence[LessonDraft], quizzes: Sequence[QuizDraft], version: str
+    lessons: Sequence[LessonDraft],
+    quizzes: Sequence[QuizDraft],
+    version: str,
+    *,
+    film_html: str = "",
 ) -> Catalogue:
-    """Build the immutable catalogue from drafts that passed every check."""
+    """Build the immutable catalogue from drafts that passed every check; a lesson's ```film
+    block becomes `film_html`."""
     lesson_audiences = {lesson.front.slug: lesson.front.audiences for lesson in lessons}
     return Catalogue(
-        lessons=tuple(build_lesson(lesson) for lesson in lessons),
+        lessons=tuple(build_lesson(lesson, film_html=film_html) for lesson in lessons),
         quizzes={
             quiz.quiz.slug: build_quiz(quiz, tuple(lesson_audiences[quiz.quiz.lesson]))
             for quiz in quizzes
@@ -24,7 +29,7 @@ def build_catalogue(
     )
 
 
-def build_lesson(draft: LessonDraft) -> Lesson:
+def build_lesson(draft: LessonDraft, *, film_html: str = "") -> Lesson:
     """Render a lesson's body once for every audience band."""
     front = draft.front
     return Lesson(
@@ -37,7 +42,7 @@ def build_lesson(draft: LessonDraft) -> Lesson:
         content_note=front.content_note,
         key_messages=tuple(front.key_messages),
         quiz=front.quiz,
-        body_html={band: render_body(draft.body, band) for band in AUDIENCES},
+        body_html={band: render_body(draft.body, band, film_html=film_html) for band in AUDIENCES},
         file=draft.file,
     )
 

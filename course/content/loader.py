@@ -21,9 +21,12 @@ SUFFIXES = {LESSONS: ".md", QUIZZES: ".yaml"}
 Draft = TypeVar("Draft", LessonDraft, QuizDraft)
 
 
-def load_catalogue(content_dir: Path) -> Catalogue:
-    """Read and check lessons/ and quizzes/ under content_dir; raise ContentError if wrong."""
-    catalogue, problems = _read_content(content_dir)
+def load_catalogue(content_dir: Path, *, film_html: str = "") -> Catalogue:
+    """Read and check lessons/ and quizzes/ under content_dir; raise ContentError if wrong.
+
+    Each lesson's ```film block becomes `film_html`, the film's HTML drawn by the app.
+    """
+    catalogue, problems = _read_content(content_dir, film_html)
     if catalogue is None:
         raise ContentError(problems)
     return catalogue
@@ -43,7 +46,7 @@ def content_version(files: list[Path], content_dir: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _read_content(content_dir: Path) -> tuple[Catalogue | None, list[Problem]]:
+def _read_content(content_dir: Path, film_html: str = "") -> tuple[Catalogue | None, list[Problem]]:
     lesson_files, problems = _content_files(content_dir, LESSONS)
     quiz_files, quiz_problems = _content_files(content_dir, QUIZZES)
     problems += quiz_problems
@@ -69,7 +72,7 @@ def _read_content(content_dir: Path) -> tuple[Catalogue | None, list[Problem]]:
     if problems:
         return None, sorted(problems, key=lambda problem: (problem.file, problem.line))
     version = content_version(lesson_files + quiz_files, content_dir)
-    return build_catalogue(lessons, quizzes, version), []
+    return build_catalogue(lessons, quizzes, version, film_html=film_html), []
 
 
 def _content_files(content_dir: Path, kind: str) -> tuple[list[Path], list[Problem]]:

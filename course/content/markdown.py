@@ -9,7 +9,7 @@ from markdown_it.token import Token
 from course.content.problems import Finding
 from course.content.schema import AUDIENCES
 
-BLOCKS = ("callout", "what-to-do", "audience", "film")  # film: drawn by course/film/block.py
+BLOCKS = ("callout", "what-to-do", "audience", "film")  # film: its HTML is given to render_body
 OPTIONS = {"html": False, "linkify": False, "typographer": False}
 
 
@@ -28,10 +28,8 @@ def _render_fence(renderer: Any, tokens: Sequence[Token], idx: int, options: Any
         )
     if name == "audience":
         return _parser.render(inner, env) if env.get("band") in bands else ""
-    if name == "film":  # the film page's partial, with the self-hosted film only
-        from course.film.block import film_block_html
-
-        return film_block_html()
+    if name == "film":  # the HTML the loader was given for it (the film page's partial)
+        return str(env.get("film_html", ""))
     raise ValueError(f"unknown block {name!r}; check the content before rendering it")
 
 
@@ -59,9 +57,11 @@ _parser.add_render_rule("link_open", _render_link_open)
 _checking_parser = _LinkKeepingParser("commonmark", OPTIONS)
 
 
-def render_body(text: str, band: str) -> str:
-    """Render a lesson body as the given audience band sees it."""
-    return str(_parser.render(text, {"band": band, "what_to_do_count": 0}))
+def render_body(text: str, band: str, *, film_html: str = "") -> str:
+    """Render a lesson body as the given audience band sees it; a ```film block becomes
+    `film_html`."""
+    env = {"band": band, "what_to_do_count": 0, "film_html": film_html}
+    return str(_parser.render(text, env))
 
 
 def render_inline(text: str) -> str:

@@ -1,17 +1,15 @@
 """The film block in a lesson: the film page's own partial, drawn once when the content loads.
 
 A lesson page keeps the site-wide CSP, which frames nothing, so the block shows the self-hosted
-film only; the film page (/film) adds the external player when one is configured.
+film only; the film page (/film) adds the external player when one is configured. The app
+draws it with its template environment and hands the HTML to the content loader.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
 from jinja2 import Environment
 
 from course.film.media import shipped_film
-from course.web import template_environment
 
 MISSING = (
     '<p class="film-missing">The film is not available on this site yet. '
@@ -19,16 +17,11 @@ MISSING = (
 )
 
 
-@cache
-def _templates() -> Environment:
-    return template_environment()
-
-
-def film_block_html() -> str:
+def film_block_html(templates: Environment) -> str:
     """The HTML of a lesson's film block (the same partial as the film page, without a player
-    from another site)."""
+    from another site), rendered with `templates`."""
     film = shipped_film()
     if film is None:
         return MISSING
-    partial = _templates().get_template("film/_film.html")
+    partial = templates.get_template("film/_film.html")
     return partial.render(film=film, external=None, in_lesson=True) + "\n"

@@ -11,12 +11,14 @@ import pytest
 from pydantic import ValidationError
 
 from course.content.markdown import body_blocks, check_structure, render_body
+from course.film.block import film_block_html
 from course.film.external import external_player
 from course.film.media import FILM_DIR, FilmError, load_film
 from course.film.production.captions import Cue, format_vtt, parse_vtt, plain_words, timestamp
 from course.film.production.story import STORY, screens, transcript_paragraphs
 from course.security import CONTENT_SECURITY_POLICY, content_security_policy
 from course.settings import Settings
+from course.web import template_environment
 
 YOUTUBE = "https://www.youtube-nocookie.com/embed/abcDEF12_-3"
 VIMEO = "https://player.vimeo.com/video/123456789?dnt=1"
@@ -150,7 +152,8 @@ def test_the_story_stays_age_appropriate() -> None:
 
 
 def test_a_film_block_renders_the_self_hosted_film_without_any_frame() -> None:
-    html = render_body("Before.\n\n```film\n```\n\nAfter.\n", "11-13")
+    film_html = film_block_html(template_environment())
+    html = render_body("Before.\n\n```film\n```\n\nAfter.\n", "11-13", film_html=film_html)
     assert "<video" in html and "controls" in html and "autoplay" not in html
     assert 'kind="captions"' in html and " default>" in html
     assert "<iframe" not in html and "data-film-embed" not in html
