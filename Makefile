@@ -23,11 +23,12 @@ run: $(STAMP)
 test: $(STAMP) browsers check
 	$(BIN)/pytest
 
-## check: ruff (lint and format) and mypy on course/
+## check: ruff (lint and format), mypy, and the import contracts (layers) in pyproject.toml
 check: $(STAMP)
 	$(BIN)/ruff check course tests
 	$(BIN)/ruff format --check course tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format course tests

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -10,18 +12,18 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from course.content.loader import load_catalogue
-from course.content.schema import AUDIENCE_LABELS
+from course.content.schema import AUDIENCE_LABELS, Catalogue
 from course.db import create_db_engine
-from course.deps import RedirectTo
 from course.film.block import film_block_html
 from course.film.routes import router as film_router
 from course.learning.routes import router as learning_router
+from course.learning.routes import show_lesson
 from course.quizzes.routes import router as quizzes_router
 from course.safety.routes import router as safety_router
 from course.schools.routes import router as schools_router
 from course.security import CsrfMiddleware, SecurityHeadersMiddleware, security_headers
 from course.settings import REPO_ROOT, Settings, get_settings
-from course.web import CachedStaticFiles, build_templates, render
+from course.web import STATIC_PATH, CachedStaticFiles, RedirectTo, build_templates, render
 
 STATIC_DIR = REPO_ROOT / "static"
 log = logging.getLogger("course")
@@ -34,20 +36,27 @@ ERROR_PAGES = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app: load and check content, open the database, wire routes and safeguards."""
+def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None = None) -> FastAPI:
+    """Build the app: load and check content, open the database, wire routes and safeguards.
+
+    `catalogue` is for tests, which share one (it is immutable); the app otherwise loads and
+    checks the content itself, and refuses to start (ContentError) on any mistake.
+    """
     settings = settings or get_settings()
     secret_key = settings.resolved_secret_key()
-    templates = build_templates(STATIC_DIR, {"audiences": AUDIENCE_LABELS})
-    film_html = film_block_html(templates)
-    catalogue = load_catalogue(settings.content_dir, film_html=film_html)  # ContentError if wrong
-    templates.globals["catalogue"] = catalogue
     app = FastAPI(
         title="course",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        lifespan=lifespan,
     )
+    mount_routes(app)
+    templates = build_templates(STATIC_DIR, {"audiences": AUDIENCE_LABELS})
+    templates.globals["url_for"] = app.url_path_for  # the one way to build an internal URL
+    if catalogue is None:
+        catalogue = load_catalogue(settings.content_dir, film_html=film_block_html(templates))
+    templates.globals["catalogue"] = catalogue
     app.state.settings = settings
     app.state.secret_key = secret_key
     app.state.catalogue = catalogue
@@ -56,13 +65,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = templates
     app.add_middleware(CsrfMiddleware, secret=secret_key, reject=refuse_forgery)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
-    app.mount("/static", CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for router in (learning_router, quizzes_router, safety_router, schools_router, film_router):
-        # The routes themselves, not include_router(): FastAPI matches an included router by
-        # walking every route of every router, which took about half of each page's time.
-        app.router.routes.extend(router.routes)
     add_error_pages(app)
     return app
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """What runs while the app serves: on the way out, the database connections are closed.
+
+    The place for anything else that lives as long as the app (the live sessions' broker)."""
+    yield
+    app.state.engine.dispose()
+
+
+def mount_routes(app: FastAPI) -> None:
+    """Every route of the app, mounted here and nowhere else.
+
+    Routers carry their own prefix and dependencies, so they hold however they are included.
+    The lesson page alone is added to the app directly, first: it is the page a whole class
+    opens at once, and matching it through FastAPI's included routers cost more than its own
+    work (figures in docs/OPERATIONS.md, "Speed").
+    """
+    app.router.add_route("/lessons/{slug}", show_lesson, methods=["GET"])
+    app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
+    for router in (learning_router, quizzes_router, safety_router, schools_router, film_router):
+        app.include_router(router)
 
 
 def error_page(request: Request, status_code: int) -> Response:

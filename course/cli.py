@@ -51,12 +51,13 @@ def migrate(_args: argparse.Namespace) -> int:
 
 def purge(_args: argparse.Namespace) -> int:
     """Delete learners past the retention period (run it daily, e.g. from cron)."""
-    from course.db import create_db_engine
+    from course.db import create_db_engine, write_session
     from course.learning.progress import purge_learners
 
     settings = get_settings()
     engine = create_db_engine(settings.sqlalchemy_url())
-    deleted = purge_learners(engine, settings.retention_days)
+    with write_session(engine) as session:
+        deleted = purge_learners(settings.retention_days, session=session)
     engine.dispose()
     print(f"deleted {deleted} learner(s) not seen for {settings.retention_days} days")
     return 0

@@ -1,13 +1,21 @@
-"""The database engine: SQLite tuned for durability, or PostgreSQL, behind one interface."""
+"""The database: engine and pragmas, one write transaction per use case, shared table parts.
+
+Query functions take a keyword-only `session` and never commit. A use case (a route, or a named
+function such as `take_decision`) opens one `write_session`, makes all its writes in it, and the
+session commits once when the block ends, or rolls everything back if anything raised.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Column, Engine, ForeignKey, Integer, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
-from sqlmodel import Session, SQLModel
+from sqlmodel import Field, Session, SQLModel
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -16,12 +24,27 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# Every models module imports this one (for `learner_ref` or `today`), so every table is
+# defined after the convention is set, whatever is imported first.
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 # Writes on SQLite take the write lock at BEGIN, so a read-then-write transaction never
 # meets SQLITE_BUSY half-way (see docs/OPERATIONS.md). Migrations run in one plain transaction.
 # Plain reads send no BEGIN at all: each statement reads a consistent snapshot on its own.
 WRITE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 MIGRATE = {"sqlite_begin": "BEGIN"}
+
+
+def today() -> dt.date:
+    """Today's date in UTC: we keep days, never times."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def learner_ref() -> Any:
+    """The column that ties a row to its learner; deleting the learner deletes the row."""
+    return Field(
+        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
 
 
 def create_db_engine(url: str) -> Engine:
@@ -56,14 +79,25 @@ def create_db_engine(url: str) -> Engine:
     return engine
 
 
-def write_session(engine: Engine) -> Session:
-    """A session whose transaction takes the write lock at once on SQLite."""
-    return Session(engine.execution_options(**WRITE), expire_on_commit=False)
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One use case's write transaction: the write lock at once on SQLite, one commit at the
+    end, and nothing kept if anything in the block raised."""
+    with Session(engine.execution_options(**WRITE), expire_on_commit=False) as session:
+        yield session
+        session.commit()
 
 
-def insert_ignoring_duplicates(engine: Engine, model: type[SQLModel]) -> Insert:
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reads only: each statement sees a consistent snapshot."""
+    with Session(engine) as session:
+        yield session
+
+
+def insert_ignoring_duplicates(session: Session, model: type[SQLModel]) -> Insert:
     """An INSERT that does nothing when a unique key already holds the row."""
     table = model.__table__  # type: ignore[attr-defined]
-    if engine.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -10,9 +11,16 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from course.film.external import external_player
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# The film's optional external player (course/film/external.py): only these two address forms
+# are accepted, so the film page's CSP can allow exactly one frame host.
+YOUTUBE_PLAYER = re.compile(r"^https://www\.youtube-nocookie\.com/embed/([A-Za-z0-9_-]{11})$")
+VIMEO_PLAYER = re.compile(r"^https://player\.vimeo\.com/video/([0-9]{1,12})\?dnt=1$")
+PLAYER_FORMS = (
+    "https://www.youtube-nocookie.com/embed/<video id> (YouTube's privacy-enhanced mode) or "
+    "https://player.vimeo.com/video/<video id>?dnt=1 (Vimeo with do-not-track)"
+)
 
 
 class Settings(BaseSettings):
@@ -54,8 +62,10 @@ class Settings(BaseSettings):
     @field_validator("film_external_url")
     @classmethod
     def _film_url_has_an_accepted_form(cls, url: str) -> str:
-        external_player(url)  # raises ValueError, naming the accepted forms
-        return url.strip()
+        url = url.strip()
+        if url and not (YOUTUBE_PLAYER.match(url) or VIMEO_PLAYER.match(url)):
+            raise ValueError(f"the film's external address must be {PLAYER_FORMS}, not {url!r}")
+        return url
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:

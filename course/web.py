@@ -19,6 +19,20 @@ from course.security import CSRF_COOKIE, csrf_token_for, new_csrf_cookie
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_PATH = "/static"  # where static/ is mounted; every static URL starts with it
+
+
+class RedirectTo(Exception):
+    """Send the browser elsewhere (303), e.g. to choose an age band first."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def url_path(request: Request, name: str, /, **params: str) -> str:
+    """The path of the named route: every internal URL is built this way, never by hand."""
+    return str(request.app.url_path_for(name, **params))
 
 
 def is_htmx(request: Request) -> bool:
@@ -36,25 +50,21 @@ def static_versions(static_dir: Path) -> dict[str, str]:
     }
 
 
-def template_environment() -> Environment:
-    """A Jinja environment over course/templates: autoescaped, compiled once."""
-    return Environment(
+def build_templates(static_dir: Path, globals_: dict[str, Any]) -> Environment:
+    """The app's one Jinja environment over course/templates (autoescaped, compiled once),
+    with static_url() and the given globals."""
+    env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         auto_reload=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def build_templates(static_dir: Path, globals_: dict[str, Any]) -> Environment:
-    """The app's Jinja environment, with static_url() and the given globals."""
-    env = template_environment()
     versions = static_versions(static_dir)
 
     def static_url(name: str) -> str:
         version = versions.get(name)
-        return f"/static/{name}?v={version}" if version else f"/static/{name}"
+        return f"{STATIC_PATH}/{name}?v={version}" if version else f"{STATIC_PATH}/{name}"
 
     env.globals.update(globals_, static_url=static_url)
     return env

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from course.app import create_app
+from course.content.schema import Catalogue
 from course.migrations.run import upgrade
 from course.settings import REPO_ROOT, Settings
 
@@ -52,10 +53,28 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Catalogue:
+    """The shipped content, loaded and checked once for the whole run: it is immutable, so
+    every test's app shares it (each still has its own database)."""
+    folder = tmp_path_factory.mktemp("catalogue")
+    loader = create_app(
+        Settings(
+            database_url=f"sqlite:///{folder / 'unused.db'}",
+            secret_key=secrets.token_urlsafe(32),
+            data_dir=folder / "data",
+            content_dir=REPO_ROOT,
+        )
+    )
+    loader.state.engine.dispose()
+    shipped: Catalogue = loader.state.catalogue
+    return shipped
+
+
 @pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    """The app, built from the test's settings."""
-    application = create_app(settings)
+def app(settings: Settings, catalogue: Catalogue) -> Iterator[FastAPI]:
+    """The app, built from the test's settings, on the shared catalogue."""
+    application = create_app(settings, catalogue=catalogue)
     yield application
     application.state.engine.dispose()
 

@@ -7,13 +7,15 @@ draws it with its template environment and hands the HTML to the content loader.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jinja2 import Environment
 
 from course.film.media import shipped_film
 
 MISSING = (
     '<p class="film-missing">The film is not available on this site yet. '
-    '<a href="/help">Get help now</a> if you need it.</p>\n'
+    '<a href="{help}">Get help now</a> if you need it.</p>\n'
 )
 
 
@@ -22,6 +24,7 @@ def film_block_html(templates: Environment) -> str:
     from another site), rendered with `templates`."""
     film = shipped_film()
     if film is None:
-        return MISSING
+        url_for: Callable[..., str] = templates.globals["url_for"]  # type: ignore[assignment]
+        return MISSING.format(help=url_for("show_help"))
     partial = templates.get_template("film/_film.html")
     return partial.render(film=film, external=None, in_lesson=True) + "\n"

@@ -6,15 +6,9 @@ https://www.youtube-nocookie.com/embed/<id> and https://player.vimeo.com/video/<
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-YOUTUBE = re.compile(r"^https://www\.youtube-nocookie\.com/embed/([A-Za-z0-9_-]{11})$")
-VIMEO = re.compile(r"^https://player\.vimeo\.com/video/([0-9]{1,12})\?dnt=1$")
-ACCEPTED = (
-    "https://www.youtube-nocookie.com/embed/<video id> (YouTube's privacy-enhanced mode) or "
-    "https://player.vimeo.com/video/<video id>?dnt=1 (Vimeo with do-not-track)"
-)
+from course.settings import PLAYER_FORMS, VIMEO_PLAYER, YOUTUBE_PLAYER
 
 
 @dataclass(frozen=True)
@@ -32,18 +26,18 @@ def external_player(url: str) -> ExternalPlayer | None:
     url = url.strip()
     if not url:
         return None
-    if match := YOUTUBE.match(url):
+    if match := YOUTUBE_PLAYER.match(url):
         return ExternalPlayer(
             service="YouTube",
             embed_url=url,
             page_url=f"https://www.youtube.com/watch?v={match.group(1)}",
             origin="https://www.youtube-nocookie.com",
         )
-    if match := VIMEO.match(url):
+    if match := VIMEO_PLAYER.match(url):
         return ExternalPlayer(
             service="Vimeo",
             embed_url=url,
             page_url=f"https://vimeo.com/{match.group(1)}",
             origin="https://player.vimeo.com",
         )
-    raise ValueError(f"the film's external address must be {ACCEPTED}, not {url!r}")
+    raise ValueError(f"the film's external address must be {PLAYER_FORMS}, not {url!r}")

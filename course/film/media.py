@@ -18,6 +18,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from course.settings import REPO_ROOT
+from course.web import STATIC_PATH
 
 STATIC_DIR = REPO_ROOT / "static"
 FILM_DIR = STATIC_DIR / "film"
@@ -77,7 +78,7 @@ def versioned_url(prefix: str, name: str, path: Path) -> str:
     return f"{prefix}{name}?v={version}"
 
 
-def load_film(folder: Path = FILM_DIR, prefix: str = "/static/film/") -> Film | None:
+def load_film(folder: Path = FILM_DIR, prefix: str = f"{STATIC_PATH}/film/") -> Film | None:
     """The film described by folder/manifest.json (served at prefix); None without a manifest."""
     manifest_file = folder / "manifest.json"
     if not manifest_file.is_file():
@@ -110,7 +111,7 @@ def load_film(folder: Path = FILM_DIR, prefix: str = "/static/film/") -> Film | 
         transcript_url=url(transcript),
         transcript_html=str(_markdown.render((folder / transcript).read_text(encoding="utf-8"))),
         narration_describes_everything=bool(manifest.get("narration_describes_everything")),
-        script_url=versioned_url("/static/", SCRIPT, STATIC_DIR / SCRIPT),
+        script_url=versioned_url(f"{STATIC_PATH}/", SCRIPT, STATIC_DIR / SCRIPT),
     )
 
 

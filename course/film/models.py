@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from course.learning.models import today
+from course.db import learner_ref, today
 
 FILM_EVENTS = ("started", "finished")
 
@@ -19,8 +19,6 @@ class FilmEvent(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("learner_id", "event"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    learner_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
-    )
+    learner_id: int = learner_ref()
     event: str = Field(max_length=12)  # "started" or "finished"
     recorded_on: dt.date = Field(default_factory=today)

@@ -5,18 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from course.deps import EngineDep, MaybeLearner, SettingsDep
+from course.db import write_session
+from course.deps import EngineDep, SettingsDep
 from course.film.events import record_event
 from course.film.external import external_player
 from course.film.media import shipped_film
 from course.film.models import FILM_EVENTS
+from course.learning.deps import MaybeLearner
+from course.learning.progress import mark_seen
 from course.security import content_security_policy
 from course.web import is_htmx, render
 
-router = APIRouter()
+router = APIRouter(prefix="/film", tags=["film"])
 
 
-@router.get("/film")
+@router.get("")
 async def show_film(request: Request, settings: SettingsDep) -> Response:
     """The film: a content note, the player, the transcript and prompts to talk it over."""
     film = shipped_film()
@@ -34,11 +37,13 @@ async def show_film(request: Request, settings: SettingsDep) -> Response:
     return response
 
 
-@router.post("/film/events/{event}", status_code=204)
+@router.post("/events/{event}", status_code=204)
 def record_film_event(event: str, engine: EngineDep, learner: MaybeLearner) -> Response:
     """Count that this learner started or finished the film; repeats store nothing new."""
     if event not in FILM_EVENTS:
         raise HTTPException(status_code=404)
     if learner is not None:
-        record_event(engine, learner.id, event)
+        with write_session(engine) as session:
+            record_event(learner.id, event, session=session)
+            mark_seen(learner.id, session=session)
     return Response(status_code=204)

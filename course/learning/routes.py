@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from course.content.schema import AUDIENCES, Catalogue, Lesson
-from course.deps import (
-    CatalogueDep,
+from course.db import read_session, write_session
+from course.deps import CatalogueDep, EngineDep, SettingsDep
+from course.learning.deps import (
     CookieDep,
-    CurrentLearnerDep,
-    EngineDep,
+    CurrentLearner,
     MaybeLearner,
-    SettingsDep,
+    lesson_or_404,
     required_learner,
 )
 from course.learning.identity import LearnerCookie, set_learner_cookie
@@ -23,27 +24,26 @@ from course.learning.progress import (
     change_age_band,
     create_learner,
     finished_lessons,
+    mark_seen,
     record_lesson,
-    resume_path,
+    resume_lesson,
 )
-from course.safety.services import COUNTRIES
-from course.web import render
+from course.web import render, url_path
 
-router = APIRouter()
-
-
-def lesson_or_404(catalogue: Catalogue, slug: str, age_band: str) -> Lesson:
-    """The lesson with this slug for this age band, or a 404."""
-    lesson = catalogue.lesson(slug)
-    if lesson is None or age_band not in lesson.audiences:
-        raise HTTPException(status_code=404)
-    return lesson
+router = APIRouter(tags=["learning"])
 
 
-def next_path(catalogue: Catalogue, lesson: Lesson, age_band: str) -> str:
-    """Where the learner goes after this lesson."""
-    following = catalogue.next_lesson(lesson.slug, age_band)
-    return f"/lessons/{following.slug}" if following else "/complete"
+def lesson_path(request: Request, lesson: Lesson | None) -> str:
+    """The path of a lesson, or of the completion page when there is none left."""
+    if lesson is None:
+        return url_path(request, "show_completion")
+    return url_path(request, "show_lesson", slug=lesson.slug)
+
+
+def read_finished(engine: Engine, learner_id: int) -> dict[str, str]:
+    """The learner's finished lessons, read in a session of their own."""
+    with read_session(engine) as session:
+        return finished_lessons(learner_id, session=session)
 
 
 @router.get("/")
@@ -53,8 +53,8 @@ async def show_home(
     """The home page: what the course is, and start or continue."""
     resume = None
     if learner:  # only a returning learner costs a query (in a thread: it may wait on I/O)
-        finished = await run_in_threadpool(finished_lessons, engine, learner.id)
-        resume = resume_path(catalogue, learner.age_band, finished)
+        finished = await run_in_threadpool(read_finished, engine, learner.id)
+        resume = lesson_path(request, resume_lesson(catalogue, learner.age_band, finished))
     minutes = sum(lesson.minutes for lesson in catalogue.lessons)
     return render(
         request, "learning/home.html", {"resume": resume, "minutes": minutes, "learner": learner}
@@ -85,11 +85,16 @@ def start_course(
         }
         return render(request, "learning/start.html", context, status_code=422)
     if learner:
-        change_age_band(engine, learner.id, age_band)
-        destination = resume_path(catalogue, age_band, finished_lessons(engine, learner.id))
+        with write_session(engine) as session:
+            change_age_band(learner.id, age_band, session=session)
+            finished = finished_lessons(learner.id, session=session)
+        destination = lesson_path(request, resume_lesson(catalogue, age_band, finished))
         return RedirectResponse(destination, status_code=303)
-    token, _ = create_learner(engine, age_band)
-    response = RedirectResponse(resume_path(catalogue, age_band, {}), status_code=303)
+    with write_session(engine) as session:
+        token, _ = create_learner(age_band, session=session)
+    response = RedirectResponse(
+        lesson_path(request, resume_lesson(catalogue, age_band, {})), status_code=303
+    )
     set_learner_cookie(
         response,
         LearnerCookie(token=token, country=cookie.country),
@@ -104,25 +109,25 @@ async def show_lesson(request: Request) -> Response:
 
     A plain Starlette endpoint rather than a FastAPI route: a whole class opens it at once, and
     FastAPI's per-request dependency resolution cost more than all the page's own work (the
-    figures are in docs/OPERATIONS.md, "Speed"). It calls the same dependency functions.
+    figures are in docs/OPERATIONS.md, "Speed"). It calls the same dependency function, and
+    honours an override of it in `app.dependency_overrides` (one that takes the request).
     """
     slug: str = request.path_params["slug"]
-    learner = await required_learner(request)
+    find = request.app.dependency_overrides.get(required_learner, required_learner)
+    learner = await find(request)
     catalogue: Catalogue = request.app.state.catalogue
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     lessons = catalogue.lessons_for(learner.age_band)
+    following = catalogue.next_lesson(lesson.slug, learner.age_band)
     context = {
         "lesson": lesson,
         "lessons": lessons,
         "position": lessons.index(lesson) + 1,
         "body": lesson.html_for(learner.age_band),
-        "next_path": next_path(catalogue, lesson, learner.age_band),
+        "next_lesson": following,
         "step": "lesson",
     }
     return render(request, "learning/lesson.html", context, cache_key=(slug, learner.age_band))
-
-
-router.add_route("/lessons/{slug}", show_lesson, methods=["GET"], name="show_lesson")
 
 
 # "complete" after reading (and the questions), "skip" from the content note: no penalty either way.
@@ -131,31 +136,28 @@ OUTCOMES = {"complete": "completed", "skip": "skipped"}
 
 @router.post("/lessons/{slug}/{outcome}")
 def finish_lesson(
+    request: Request,
     slug: str,
     outcome: Literal["complete", "skip"],
     catalogue: CatalogueDep,
     engine: EngineDep,
-    learner: CurrentLearnerDep,
+    learner: CurrentLearner,
 ) -> Response:
     """Mark the lesson completed or skipped, and go on to the next."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
-    record_lesson(engine, learner.id, lesson.slug, OUTCOMES[outcome])
-    return RedirectResponse(next_path(catalogue, lesson, learner.age_band), status_code=303)
+    with write_session(engine) as session:
+        record_lesson(learner.id, lesson.slug, OUTCOMES[outcome], session=session)
+        mark_seen(learner.id, session=session)
+    following = catalogue.next_lesson(lesson.slug, learner.age_band)
+    return RedirectResponse(lesson_path(request, following), status_code=303)
 
 
 @router.get("/complete")
 def show_completion(
-    request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearnerDep
+    request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearner
 ) -> Response:
     """The end of the course: what to do, and where help is."""
-    finished = finished_lessons(engine, learner.id)
+    finished = read_finished(engine, learner.id)
     lessons = catalogue.lessons_for(learner.age_band)
     context = {"lessons": lessons, "finished": finished, "age_band": learner.age_band}
     return render(request, "learning/complete.html", context)
-
-
-@router.get("/card")
-async def show_card(request: Request, cookie: CookieDep) -> Response:
-    """The "what to do" card: one printable page to keep."""
-    country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
-    return render(request, "learning/card.html", {"country": country, "age_band": None})

@@ -9,15 +9,19 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
 from course.content.schema import BranchingItem, Catalogue, Item, Lesson, Quiz
-from course.deps import CatalogueDep, CurrentLearnerDep, EngineDep
-from course.learning.progress import CurrentLearner
-from course.learning.routes import lesson_or_404, next_path
-from course.quizzes import answers, scenarios
+from course.db import read_session
+from course.deps import CatalogueDep, EngineDep
+from course.learning.deps import CurrentLearner, lesson_or_404, required_learner
+from course.learning.progress import KnownLearner
+from course.quizzes import answering, queries
+from course.quizzes.answering import ChatResult, Where
 from course.quizzes.grading import InvalidChoice
 from course.quizzes.items import item_view, read_submission
-from course.web import is_htmx, render
+from course.web import is_htmx, render, url_path
 
-router = APIRouter()
+router = APIRouter(
+    prefix="/lessons/{slug}/quiz", dependencies=[Depends(required_learner)], tags=["quizzes"]
+)
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
@@ -50,13 +54,14 @@ def find_item(
 
 
 def item_views(
-    engine: Engine, learner: CurrentLearner, items: tuple[Item, ...], errors: dict[str, Any]
+    engine: Engine, learner: KnownLearner, items: tuple[Item, ...], errors: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Every item's view for this learner, from their stored answers and paths."""
     ids = [item.id for item in items]
-    stored = answers.stored_answers(engine, learner.id, ids)
     branching = [item.id for item in items if isinstance(item, BranchingItem)]
-    paths = answers.scenario_paths(engine, learner.id, branching)
+    with read_session(engine) as session:
+        stored = queries.stored_answers(learner.id, ids, session=session)
+        paths = queries.scenario_paths(learner.id, branching, session=session)
     views = []
     for item in items:
         error, submitted = errors.get(item.id, (None, {}))
@@ -69,7 +74,7 @@ def quiz_page(
     request: Request,
     catalogue: Catalogue,
     engine: Engine,
-    learner: CurrentLearner,
+    learner: KnownLearner,
     lesson: Lesson,
     errors: dict[str, Any] | None = None,
 ) -> Response:
@@ -82,7 +87,7 @@ def quiz_page(
         "lessons": lessons,
         "position": lessons.index(lesson) + 1,
         "items": item_views(engine, learner, quiz.items_for(learner.age_band), errors or {}),
-        "next_path": next_path(catalogue, lesson, learner.age_band),
+        "next_lesson": catalogue.next_lesson(lesson.slug, learner.age_band),
         "age_band": learner.age_band,
     }
     return render(request, "quizzes/quiz.html", context, status_code=422 if errors else 200)
@@ -92,35 +97,59 @@ def item_response(
     request: Request,
     catalogue: Catalogue,
     engine: Engine,
-    learner: CurrentLearner,
+    learner: KnownLearner,
     lesson: Lesson,
     item: Item,
+    *,
+    stored: str | None = None,
+    path: tuple[str, ...] = (),
     error: tuple[str, dict[str, str]] | None = None,
 ) -> Response:
-    """After a submission: the item fragment for htmx, else the page (or a redirect to it)."""
+    """After a submission: the item fragment for htmx, else the page (or a redirect to it).
+
+    The fragment is drawn from what the write returned (`stored`, `path`), not read back."""
     if not is_htmx(request):
         if error:
             return quiz_page(request, catalogue, engine, learner, lesson, {item.id: error})
-        return RedirectResponse(f"/lessons/{lesson.slug}/quiz#item-{item.id}", status_code=303)
-    view = item_views(engine, learner, (item,), {item.id: error} if error else {})[0]
-    context = {"lesson": lesson, "age_band": learner.age_band, **view}
+        page = url_path(request, "show_quiz", slug=lesson.slug)
+        return RedirectResponse(f"{page}#item-{item.id}", status_code=303)
+    message: str | None = error[0] if error else None
+    submitted: dict[str, str] = error[1] if error else {}
+    view = item_view(item, stored, path, message)
+    context = {"lesson": lesson, "age_band": learner.age_band, **view, "submitted": submitted}
     return render(request, "quizzes/_item.html", context, status_code=422 if error else 200)
 
 
-@router.get("/lessons/{slug}/quiz")
+def chat_response(
+    request: Request,
+    catalogue: Catalogue,
+    engine: Engine,
+    learner: KnownLearner,
+    lesson: Lesson,
+    item: Item,
+    result: ChatResult,
+) -> Response:
+    """The branching item after a decision, from the path the use case returned."""
+    error: tuple[str, dict[str, str]] | None = (result.error, {}) if result.error else None
+    return item_response(
+        request, catalogue, engine, learner, lesson, item, path=result.path, error=error
+    )
+
+
+@router.get("")
 def show_quiz(
     request: Request,
     slug: str,
     catalogue: CatalogueDep,
     engine: EngineDep,
-    learner: CurrentLearnerDep,
+    learner: CurrentLearner,
 ) -> Response:
     """The questions that follow a lesson."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     return quiz_page(request, catalogue, engine, learner, lesson)
 
 
-@router.post("/lessons/{slug}/quiz/{item_id}")
+@router.post("/{item_id}")
 def answer_item(
     request: Request,
     slug: str,
@@ -128,7 +157,7 @@ def answer_item(
     form: FormDep,
     catalogue: CatalogueDep,
     engine: EngineDep,
-    learner: CurrentLearnerDep,
+    learner: CurrentLearner,
 ) -> Response:
     """Check an answer, store it once, and show the feedback."""
     lesson, quiz, item = find_item(catalogue, slug, item_id, learner.age_band)
@@ -137,28 +166,21 @@ def answer_item(
     except InvalidChoice as problem:
         submitted = {name: values[-1] for name, values in form.items() if values}
         return item_response(
-            request, catalogue, engine, learner, lesson, item, (str(problem), submitted)
+            request, catalogue, engine, learner, lesson, item, error=(str(problem), submitted)
         )
-    answers.submit_answer(
-        engine,
-        learner.id,
-        quiz.slug,
-        item.id,
-        submission.choice,
-        submission.correct,
-        catalogue.version,
-    )
-    return item_response(request, catalogue, engine, learner, lesson, item)
+    where = Where(learner.id, quiz.slug, catalogue.version)
+    stored = answering.submit_answer(engine, where, item.id, submission)
+    return item_response(request, catalogue, engine, learner, lesson, item, stored=stored)
 
 
 def branching_item(
-    catalogue: Catalogue, slug: str, item_id: str, age_band: str
-) -> tuple[Lesson, Quiz, BranchingItem]:
-    """The branching item a decision is for, or a 404."""
-    lesson, quiz, item = find_item(catalogue, slug, item_id, age_band)
+    catalogue: Catalogue, slug: str, item_id: str, learner: KnownLearner
+) -> tuple[Lesson, Where, BranchingItem]:
+    """The branching item a decision is for (or a 404), and where its writes go."""
+    lesson, quiz, item = find_item(catalogue, slug, item_id, learner.age_band)
     if not isinstance(item, BranchingItem):
         raise HTTPException(status_code=404)
-    return lesson, quiz, item
+    return lesson, Where(learner.id, quiz.slug, catalogue.version), item
 
 
 def submitted_step(form: dict[str, list[str]]) -> int:
@@ -167,7 +189,7 @@ def submitted_step(form: dict[str, list[str]]) -> int:
     return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else -1
 
 
-@router.post("/lessons/{slug}/quiz/{item_id}/choose")
+@router.post("/{item_id}/choose")
 def choose_in_scenario(
     request: Request,
     slug: str,
@@ -175,45 +197,16 @@ def choose_in_scenario(
     form: FormDep,
     catalogue: CatalogueDep,
     engine: EngineDep,
-    learner: CurrentLearnerDep,
+    learner: CurrentLearner,
 ) -> Response:
     """Take one decision in a branching chat; a repeat of the same step stores nothing new."""
-    lesson, quiz, item = branching_item(catalogue, slug, item_id, learner.age_band)
-    path = answers.scenario_paths(engine, learner.id, [item.id]).get(item.id, ())
-    state = scenarios.replay(item, path)
-    if len(state.choices) < len(path):  # the content changed under a stored path
-        answers.undo_steps(engine, learner.id, item.id, len(state.choices))
-    if submitted_step(form) == len(state.choices) and not state.node.ending:
-        try:
-            after = scenarios.choose(item, state, (form.get("choice") or [""])[-1])
-        except InvalidChoice as problem:
-            return item_response(
-                request, catalogue, engine, learner, lesson, item, (str(problem), {})
-            )
-        answers.record_step(
-            engine,
-            learner.id,
-            quiz.slug,
-            item.id,
-            len(state.choices),
-            state.node.id,
-            after.choices[-1],
-            catalogue.version,
-        )
-        if after.node.ending:
-            answers.submit_answer(
-                engine,
-                learner.id,
-                quiz.slug,
-                item.id,
-                after.node.id,
-                after.node.ending == "safe",
-                catalogue.version,
-            )
-    return item_response(request, catalogue, engine, learner, lesson, item)
+    lesson, where, item = branching_item(catalogue, slug, item_id, learner)
+    choice = (form.get("choice") or [""])[-1]
+    result = answering.take_decision(engine, where, item, submitted_step(form), choice)
+    return chat_response(request, catalogue, engine, learner, lesson, item, result)
 
 
-@router.post("/lessons/{slug}/quiz/{item_id}/back")
+@router.post("/{item_id}/back")
 def step_back_in_scenario(
     request: Request,
     slug: str,
@@ -221,27 +214,24 @@ def step_back_in_scenario(
     form: FormDep,
     catalogue: CatalogueDep,
     engine: EngineDep,
-    learner: CurrentLearnerDep,
+    learner: CurrentLearner,
 ) -> Response:
     """Undo the last decision; a repeat of the same request undoes nothing more."""
-    lesson, _quiz, item = branching_item(catalogue, slug, item_id, learner.age_band)
-    step = submitted_step(form)
-    path = answers.scenario_paths(engine, learner.id, [item.id]).get(item.id, ())
-    if step > 0 and step == len(path):
-        answers.undo_steps(engine, learner.id, item.id, step - 1)
-    return item_response(request, catalogue, engine, learner, lesson, item)
+    lesson, where, item = branching_item(catalogue, slug, item_id, learner)
+    result = answering.step_back(engine, where, item, submitted_step(form))
+    return chat_response(request, catalogue, engine, learner, lesson, item, result)
 
 
-@router.post("/lessons/{slug}/quiz/{item_id}/restart")
+@router.post("/{item_id}/restart")
 def restart_scenario(
     request: Request,
     slug: str,
     item_id: str,
     catalogue: CatalogueDep,
     engine: EngineDep,
-    learner: CurrentLearnerDep,
+    learner: CurrentLearner,
 ) -> Response:
     """Start the chat again from the beginning."""
-    lesson, _quiz, item = branching_item(catalogue, slug, item_id, learner.age_band)
-    answers.undo_steps(engine, learner.id, item.id, 0)
-    return item_response(request, catalogue, engine, learner, lesson, item)
+    lesson, where, item = branching_item(catalogue, slug, item_id, learner)
+    result = answering.restart(engine, where, item)
+    return chat_response(request, catalogue, engine, learner, lesson, item, result)

@@ -1,4 +1,4 @@
-"""Safety on every page: the quick exit, the help directory, and what we store."""
+"""Safety on every page: the quick exit, the help directory, the card to keep, what we store."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from course.deps import CookieDep, SettingsDep
+from course.deps import SettingsDep
+from course.learning.deps import CookieDep
 from course.learning.identity import LEARNER_COOKIE, LearnerCookie, set_learner_cookie
 from course.safety.services import COUNTRIES
-from course.web import render
+from course.web import render, url_path
 
-router = APIRouter()
+router = APIRouter(tags=["safety"])
 
 
 @router.get("/exit")
@@ -42,11 +43,18 @@ async def choose_country(
     country: Annotated[str, Form()] = "uk",
 ) -> Response:
     """Remember the learner's country in their cookie and show its services."""
-    response = RedirectResponse("/help#services", status_code=303)
+    response = RedirectResponse(url_path(request, "show_help") + "#services", status_code=303)
     if country in COUNTRIES:
         chosen = LearnerCookie(token=cookie.token, country=country)
         set_learner_cookie(response, chosen, request.app.state.secret_key, settings.secure_cookies)
     return response
+
+
+@router.get("/card")
+async def show_card(request: Request, cookie: CookieDep) -> Response:
+    """The "what to do" card: one printable page to keep."""
+    country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
+    return render(request, "safety/card.html", {"country": country, "age_band": None})
 
 
 @router.get("/privacy")

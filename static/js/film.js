@@ -16,10 +16,11 @@
   }
 
   var sent = {};
-  function count(event) {
-    if (sent[event] || !window.fetch) { return; }
+  function count(video, event) {
+    var url = video.getAttribute("data-film-" + event);  // the route's URL, drawn by the server
+    if (sent[event] || !url || !window.fetch) { return; }
     sent[event] = true;
-    window.fetch("/film/events/" + event, {
+    window.fetch(url, {
       method: "POST",
       credentials: "same-origin",
       keepalive: true,
@@ -28,8 +29,8 @@
   }
 
   function watch(video) {
-    video.addEventListener("play", function () { count("started"); });
-    video.addEventListener("ended", function () { count("finished"); });
+    video.addEventListener("play", function () { count(video, "started"); });
+    video.addEventListener("ended", function () { count(video, "finished"); });
   }
 
   function loadPlayer(event) {

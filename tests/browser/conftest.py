@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from course.app import create_app
+from course.content.schema import Catalogue
 from course.film.production.build import CHROMIUM, CHROMIUM_ARGS  # the flags the film is drawn with
 from course.migrations.run import upgrade
 from course.settings import REPO_ROOT, Settings
@@ -59,7 +60,7 @@ def neutral_site() -> Iterator[NeutralSite]:
 
 @pytest.fixture(scope="module")
 def live_server(
-    tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite
+    tmp_path_factory: pytest.TempPathFactory, neutral_site: NeutralSite, catalogue: Catalogue
 ) -> Iterator[LiveServer]:
     """The app on a free port of 127.0.0.1, one per test module, on a fresh SQLite database.
 
@@ -78,7 +79,7 @@ def live_server(
         content_dir=REPO_ROOT,
         exit_url=neutral_site.url,
     )
-    app = create_app(settings)
+    app = create_app(settings, catalogue=catalogue)
     try:
         with serve(app) as server:
             yield server

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from pydantic import ValidationError
 
 from course.content.markdown import body_blocks, check_structure, render_body
@@ -18,7 +19,6 @@ from course.film.production.captions import Cue, format_vtt, parse_vtt, plain_wo
 from course.film.production.story import STORY, screens, transcript_paragraphs
 from course.security import CONTENT_SECURITY_POLICY, content_security_policy
 from course.settings import Settings
-from course.web import template_environment
 
 YOUTUBE = "https://www.youtube-nocookie.com/embed/abcDEF12_-3"
 VIMEO = "https://player.vimeo.com/video/123456789?dnt=1"
@@ -151,8 +151,8 @@ def test_the_story_stays_age_appropriate() -> None:
         assert word not in words
 
 
-def test_a_film_block_renders_the_self_hosted_film_without_any_frame() -> None:
-    film_html = film_block_html(template_environment())
+def test_a_film_block_renders_the_self_hosted_film_without_any_frame(app: FastAPI) -> None:
+    film_html = film_block_html(app.state.templates)
     html = render_body("Before.\n\n```film\n```\n\nAfter.\n", "11-13", film_html=film_html)
     assert "<video" in html and "controls" in html and "autoplay" not in html
     assert 'kind="captions"' in html and " default>" in html

@@ -16,17 +16,19 @@ from course.learning.progress import create_learner, purge_learners, record_less
 
 def test_purge_deletes_only_learners_past_retention_and_their_progress(database_url: str) -> None:
     engine = create_db_engine(database_url)
-    _, old = create_learner(engine, "14-18")
-    _, recent = create_learner(engine, "adult")
-    for learner in (old, recent):
-        record_lesson(engine, learner.id, "what-is-sextortion", "completed")
+    with write_session(engine) as session:
+        _, old = create_learner("14-18", session=session)
+        _, recent = create_learner("adult", session=session)
+        for learner in (old, recent):
+            record_lesson(learner.id, "what-is-sextortion", "completed", session=session)
     with write_session(engine) as session:
         long_ago = dt.date.today() - dt.timedelta(days=400)
         session.execute(
             update(Learner).where(col(Learner.id) == old.id).values(last_seen_on=long_ago)
         )
         session.commit()
-    assert purge_learners(engine, retention_days=395) == 1
+    with write_session(engine) as session:
+        assert purge_learners(retention_days=395, session=session) == 1
     with engine.connect() as connection:
         learners = connection.execute(text("SELECT id FROM learner")).scalars().all()
         progress = (

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from course.app import create_app
+from course.db import read_session
 from course.film.events import film_event_counts
 from course.security import CONTENT_SECURITY_POLICY
 from course.settings import Settings
@@ -135,7 +136,8 @@ def test_starting_and_finishing_are_counted_once_per_learner(
     assert all(
         str(row["recorded_on"]) == dt.datetime.now(dt.UTC).date().isoformat() for row in rows
     )
-    assert film_event_counts(app.state.engine) == {"started": 1, "finished": 1}
+    with read_session(app.state.engine) as session:
+        assert film_event_counts(session=session) == {"started": 1, "finished": 1}
 
 
 def test_counts_are_per_learner_and_can_be_limited_to_some(
@@ -147,11 +149,12 @@ def test_counts_are_per_learner_and_can_be_limited_to_some(
         start_learner(other)
         post_event(other, "started")
         post_event(other, "finished")
-    engine = app.state.engine
-    assert film_event_counts(engine) == {"started": 2, "finished": 1}
     first = min(row["learner_id"] for row in film_rows(app))
-    assert film_event_counts(engine, [int(str(first))]) == {"started": 1, "finished": 0}
-    assert film_event_counts(engine, []) == {"started": 0, "finished": 0}
+    with read_session(app.state.engine) as session:
+        assert film_event_counts(session=session) == {"started": 2, "finished": 1}
+        counts = film_event_counts([int(str(first))], session=session)
+        assert counts == {"started": 1, "finished": 0}
+        assert film_event_counts([], session=session) == {"started": 0, "finished": 0}
 
 
 def test_without_a_learner_nothing_is_stored(client: TestClient, app: FastAPI) -> None:

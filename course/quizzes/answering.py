@@ -1,0 +1,127 @@
+"""The quiz use cases: each one write transaction, committed once, returning what it stored.
+
+A route renders from what these return, so nothing is read back after the commit. If anything
+fails half-way (a crash, a lost connection), the whole use case is rolled back, and a retry of
+the same form stores exactly what one successful request would have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from course.content.schema import BranchingItem
+from course.db import write_session
+from course.learning.progress import mark_seen
+from course.quizzes import scenarios
+from course.quizzes.grading import InvalidChoice
+from course.quizzes.items import Submission
+from course.quizzes.queries import record_step, scenario_paths, store_answer, undo_steps
+
+
+@dataclass(frozen=True)
+class Where:
+    """Which learner, quiz and content version a use case writes for."""
+
+    learner_id: int
+    quiz_slug: str
+    content_version: str
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    """A branching item after a decision: the choices taken so far, and any error to show."""
+
+    path: tuple[str, ...]
+    error: str | None = None
+
+
+def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submission) -> str:
+    """Store a first answer (a retry stores nothing new); returns the stored choice."""
+    with write_session(engine) as session:
+        stored = store_answer(
+            where.learner_id,
+            where.quiz_slug,
+            item_id,
+            submission.choice,
+            submission.correct,
+            where.content_version,
+            session=session,
+        )
+        mark_seen(where.learner_id, session=session)
+    return stored
+
+
+def take_decision(
+    engine: Engine, where: Where, item: BranchingItem, step: int, choice_id: str
+) -> ChatResult:
+    """Take one decision in a chat at the step the form was drawn at; reaching an ending
+    stores the answer in the same transaction. A repeat of the same step stores nothing new."""
+    with write_session(engine) as session:
+        state = _current_state(session, where, item)
+        if state.node.ending is not None:
+            _store_ending(session, where, item, state)  # heals a path stored without its answer
+            return ChatResult(state.choices)
+        if step != len(state.choices):  # a repeat, or a form from an older page
+            return ChatResult(state.choices)
+        try:
+            after = scenarios.choose(item, state, choice_id)
+        except InvalidChoice as problem:
+            return ChatResult(state.choices, str(problem))
+        record_step(
+            where.learner_id,
+            where.quiz_slug,
+            item.id,
+            step,
+            state.node.id,
+            after.choices[-1],
+            where.content_version,
+            session=session,
+        )
+        mark_seen(where.learner_id, session=session)
+        if after.node.ending is not None:
+            _store_ending(session, where, item, after)
+    return ChatResult(after.choices)
+
+
+def step_back(engine: Engine, where: Where, item: BranchingItem, step: int) -> ChatResult:
+    """Undo the last decision; a repeat of the same request undoes nothing more."""
+    with write_session(engine) as session:
+        path = scenario_paths(where.learner_id, [item.id], session=session).get(item.id, ())
+        if step > 0 and step == len(path):
+            undo_steps(where.learner_id, item.id, step - 1, session=session)
+            path = path[: step - 1]
+    return ChatResult(scenarios.replay(item, path).choices)
+
+
+def restart(engine: Engine, where: Where, item: BranchingItem) -> ChatResult:
+    """Start the chat again from the beginning."""
+    with write_session(engine) as session:
+        undo_steps(where.learner_id, item.id, 0, session=session)
+    return ChatResult(())
+
+
+def _current_state(session: Session, where: Where, item: BranchingItem) -> scenarios.ScenarioState:
+    """The learner's place in the chat, forgetting steps the content no longer has."""
+    path = scenario_paths(where.learner_id, [item.id], session=session).get(item.id, ())
+    state = scenarios.replay(item, path)
+    if len(state.choices) < len(path):  # the content changed under a stored path
+        undo_steps(where.learner_id, item.id, len(state.choices), session=session)
+    return state
+
+
+def _store_ending(
+    session: Session, where: Where, item: BranchingItem, state: scenarios.ScenarioState
+) -> None:
+    """The answer a chat's ending stands for: the ending's id, right when it is safe."""
+    store_answer(
+        where.learner_id,
+        where.quiz_slug,
+        item.id,
+        state.node.id,
+        state.node.ending == "safe",
+        where.content_version,
+        session=session,
+    )

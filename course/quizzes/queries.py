@@ -1,0 +1,109 @@
+"""Answers in the database: the first answer to an item counts; branching paths step by step.
+
+Query functions take a keyword-only `session` and never commit (see course/db.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlmodel import Session, col
+
+from course.db import insert_ignoring_duplicates, today
+from course.quizzes.models import Answer, ScenarioStep
+
+
+def store_answer(
+    learner_id: int,
+    quiz_slug: str,
+    item_id: str,
+    choice: str,
+    correct: bool,
+    content_version: str,
+    *,
+    session: Session,
+) -> str:
+    """Store a first answer, or find the stored one; returns the stored choice."""
+    session.execute(
+        insert_ignoring_duplicates(session, Answer).values(
+            learner_id=learner_id,
+            quiz_slug=quiz_slug,
+            item_id=item_id,
+            choice=choice,
+            correct=correct,
+            content_version=content_version,
+            answered_on=today(),
+        )
+    )
+    stored = select(Answer.choice).where(  # type: ignore[call-overload]
+        col(Answer.learner_id) == learner_id, col(Answer.item_id) == item_id
+    )
+    return str(session.execute(stored).scalar_one())
+
+
+def stored_answers(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, str]:
+    """The learner's stored choices for these items."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    query = select(Answer.item_id, Answer.choice).where(  # type: ignore[call-overload]
+        col(Answer.learner_id) == learner_id, col(Answer.item_id).in_(ids)
+    )
+    return {row.item_id: row.choice for row in session.execute(query)}
+
+
+def scenario_paths(
+    learner_id: int, item_ids: Iterable[str], *, session: Session
+) -> dict[str, tuple[str, ...]]:
+    """The choices the learner has taken in each branching item, in order."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    query = (
+        select(ScenarioStep.item_id, ScenarioStep.choice_id)  # type: ignore[call-overload]
+        .where(col(ScenarioStep.learner_id) == learner_id, col(ScenarioStep.item_id).in_(ids))
+        .order_by(ScenarioStep.item_id, ScenarioStep.step)
+    )
+    paths: dict[str, list[str]] = defaultdict(list)
+    for row in session.execute(query):
+        paths[row.item_id].append(row.choice_id)
+    return {item_id: tuple(path) for item_id, path in paths.items()}
+
+
+def record_step(
+    learner_id: int,
+    quiz_slug: str,
+    item_id: str,
+    step: int,
+    node_id: str,
+    choice_id: str,
+    content_version: str,
+    *,
+    session: Session,
+) -> None:
+    """Store one decision at its step; the same step sent twice stores once."""
+    session.execute(
+        insert_ignoring_duplicates(session, ScenarioStep).values(
+            learner_id=learner_id,
+            quiz_slug=quiz_slug,
+            item_id=item_id,
+            step=step,
+            node_id=node_id,
+            choice_id=choice_id,
+            content_version=content_version,
+            made_on=today(),
+        )
+    )
+
+
+def undo_steps(learner_id: int, item_id: str, from_step: int, *, session: Session) -> None:
+    """Forget the decisions from this step on (step back, or start again from 0)."""
+    session.execute(
+        delete(ScenarioStep).where(
+            col(ScenarioStep.learner_id) == learner_id,
+            col(ScenarioStep.item_id) == item_id,
+            col(ScenarioStep.step) >= from_step,
+        )
+    )
