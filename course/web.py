@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from course.security import CSRF_COOKIE, csrf_token_for, new_csrf_cookie
+from course.security.csrf import CSRF_COOKIE, csrf_token_for, new_csrf_cookie
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

@@ -13,7 +13,7 @@ from course.film.media import shipped_film
 from course.film.models import FILM_EVENTS
 from course.learning.deps import MaybeLearner
 from course.learning.progress import mark_seen
-from course.security import content_security_policy
+from course.security.headers import content_security_policy
 from course.web import is_htmx, render
 
 router = APIRouter(prefix="/film", tags=["film"])

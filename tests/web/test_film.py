@@ -13,7 +13,7 @@ from sqlalchemy import text
 from course.app import create_app
 from course.db import read_session
 from course.film.events import film_event_counts
-from course.security import CONTENT_SECURITY_POLICY
+from course.security.headers import CONTENT_SECURITY_POLICY
 from course.settings import Settings
 from tests.pages import csrf_token, start_learner
 

@@ -1,0 +1,1 @@
+"""Safeguards around every request: security headers (headers.py) and CSRF (csrf.py)."""
