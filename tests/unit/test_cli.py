@@ -1,4 +1,5 @@
-"""The `course` command: check-content names every planted mistake; serve refuses bad content."""
+"""The `course` command: check-content names every planted mistake; serve refuses bad content;
+purge says what it deleted."""
 
 from __future__ import annotations
 
@@ -121,3 +122,18 @@ def test_serve_refuses_to_start_and_prints_the_same_report(
     assert served.returncode == 1
     assert reported(served.stderr) == report
     assert "nothing was served" in served.stderr
+
+
+def test_purge_command_reports_what_it_deleted(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from course.settings import get_settings
+
+    monkeypatch.setenv("COURSE_DATABASE_URL", database_url)
+    monkeypatch.setenv("COURSE_RETENTION_DAYS", "30")
+    get_settings.cache_clear()
+    try:
+        assert main(["purge"]) == 0
+    finally:
+        get_settings.cache_clear()
+    assert "deleted 0 learner(s) not seen for 30 days" in capsys.readouterr().out

@@ -1,10 +1,13 @@
-"""A small valid content tree for the content tests, and helpers to plant mistakes in it.
+"""A small valid content tree for the content tests, and helpers to plant mistakes in it
+and check it.
 
 The texts are numbered in comments so tests can assert exact lines.
 """
 
+import re
 from pathlib import Path
 
+from course.content.loader import Problem, check_content
 from course.content.schema import KEY_MESSAGES
 
 # Lesson one is for every band and teaches every key message, as the content rules require.
@@ -213,3 +216,32 @@ def write_scenario_tree(root: Path, scenarios: str = SCENARIOS, **replaced: str)
     """Write the valid tree plus the scenario quiz (its text replaced by `scenarios`)."""
     write_valid_tree(root, **replaced)
     return write_files(root, {SCENARIOS_FILE: scenarios})
+
+
+# --- checking a tree with planted mistakes ---------------------------------------------
+
+# Lesson one's texts for 14-18 and adult, and for 11-13: tests plant mistakes beside them.
+TEEN_TEXT = "Tell someone you trust; you are not in trouble."
+YOUNG_TEXT = "Tell a grown-up you trust straight away."
+# Far above every band's level: once makes a lesson too hard for 14-18, twice for everyone.
+HARDEST = (
+    "Notwithstanding their considerable organisational sophistication, international criminal "
+    "enterprises systematically manipulate psychologically vulnerable adolescents."
+)
+GRADE = re.compile(
+    r"reading level for (\S+) is grade \d+\.\d; the most is (\d+)\. "
+    r"Use shorter sentences and everyday words\."
+)
+
+
+def problems_in_tree(root: Path, **replaced: str) -> list[Problem]:
+    return check_content(write_valid_tree(root, **replaced))
+
+
+def places(problems: list[Problem]) -> list[tuple[str, int]]:
+    return [(problem.file, problem.line) for problem in problems]
+
+
+def only_problem(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, "\n".join(map(str, problems))
+    return problems[0]

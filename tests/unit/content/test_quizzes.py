@@ -1,5 +1,5 @@
-"""Scenario items (red-flags, branching, order): they load, and every planted mistake is named
-with its file and line."""
+"""Scenario items (red-flags, branching, order) in a quiz file: they load, and every planted
+mistake is named with its file and line."""
 
 import re
 from pathlib import Path
@@ -8,15 +8,15 @@ import pytest
 
 from course.content.loader import Problem, check_content, load_catalogue
 from course.content.schema import AVATARS, BranchingItem, OrderItem, RedFlagsItem
-from tests.unit.content_fixtures import (
+from course.settings import REPO_ROOT
+from tests.unit.content.content_fixtures import (
     LESSON_TWO,
     SCENARIOS,
     SCENARIOS_FILE,
+    only_problem,
     write_files,
     write_scenario_tree,
 )
-
-REPO_ROOT = Path(__file__).parents[2]
 
 PAY_MORE = """\
       - id: pay-more
@@ -33,11 +33,6 @@ LAST_STEP = """\
 
 def problems_with(root: Path, scenarios: str, **replaced: str) -> list[Problem]:
     return check_content(write_scenario_tree(root, scenarios, **replaced))
-
-
-def only_problem(problems: list[Problem]) -> Problem:
-    assert len(problems) == 1, "\n".join(map(str, problems))
-    return problems[0]
 
 
 def planted(root: Path, scenarios: str) -> tuple[int, str]:

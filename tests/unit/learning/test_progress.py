@@ -1,14 +1,13 @@
-"""Retention: learners not seen for the retention period are deleted with everything they did."""
+"""Learner progress (course/learning/progress.py): learners not seen for the retention period
+are deleted with everything they did."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import text, update
 from sqlmodel import col
 
-from course.cli import main
 from course.db import create_db_engine, write_session
 from course.learning.models import Learner
 from course.learning.progress import create_learner, purge_learners, record_lesson
@@ -37,18 +36,3 @@ def test_purge_deletes_only_learners_past_retention_and_their_progress(database_
     assert learners == [recent.id]
     assert progress == [recent.id]
     engine.dispose()
-
-
-def test_purge_command_reports_what_it_deleted(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from course.settings import get_settings
-
-    monkeypatch.setenv("COURSE_DATABASE_URL", database_url)
-    monkeypatch.setenv("COURSE_RETENTION_DAYS", "30")
-    get_settings.cache_clear()
-    try:
-        assert main(["purge"]) == 0
-    finally:
-        get_settings.cache_clear()
-    assert "deleted 0 learner(s) not seen for 30 days" in capsys.readouterr().out

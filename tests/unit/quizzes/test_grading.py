@@ -1,64 +1,99 @@
-"""Scoring red-flags and order answers: pure functions of an item and an answer."""
+"""Grading (course/quizzes/grading.py) is a pure function of an item and an answer: choice and
+multi, red-flags and order."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.content.schema import OrderItem, Part, Profile, RedFlagsItem, Step
+from course.content.schema import ChoiceItem, Option
 from course.quizzes.grading import (
     InvalidChoice,
+    decode_choice,
     decode_order,
+    encode_choice,
     encode_order,
+    grade,
     grade_order,
     grade_red_flags,
+    parse_choice,
     parse_order,
     parse_red_flags,
 )
+from tests.unit.quiz_items import NEW_FOLLOWER, order_item, red_flags, step_ids
 
-# --- red-flags -----------------------------------------------------------------------------
+# --- choice and multi ----------------------------------------------------------------------
 
 
-def part(part_id: str, flag: bool, sender: str | None = None) -> Part:
-    return Part(
-        id=part_id,
-        text_html=part_id,
-        flag=flag,
-        explanation_html=f"why {part_id}",
-        sender=sender,
+def make_item(kind: str, correct: set[str], ids: str = "abcd") -> ChoiceItem:
+    options = tuple(
+        Option(id=i, text_html=i, correct=i in correct, feedback_html=f"why {i}") for i in ids
     )
-
-
-def red_flags(profile_flags: dict[str, bool], chat_flags: dict[str, bool]) -> RedFlagsItem:
-    profile = None
-    if profile_flags:
-        parts = tuple(part(i, flag) for i, flag in profile_flags.items())
-        profile = Profile(name="Mia", handle="mia", avatar="cat", parts=parts)
-    return RedFlagsItem(
-        id="rf",
-        type="red-flags",
-        prompt_html="Spot them",
-        audiences=("adult",),
+    return ChoiceItem(
+        id="x",
+        type=kind,
+        prompt_html="?",
+        options=options,
+        audiences=("14-18",),  # type: ignore[arg-type]
         explanation_html=None,
         line=1,
-        profile=profile,
-        chat=tuple(part(i, flag, "them") for i, flag in chat_flags.items()),
     )
 
 
-NEW_FOLLOWER = red_flags({"joined": True, "school": False}, {"m1": True, "m2": False})
+def test_choice_right_and_wrong() -> None:
+    item = make_item("choice", {"b"})
+    assert grade(item, frozenset("b")).correct
+    assert grade(item, frozenset("b")).score == 1
+    assert not grade(item, frozenset("a")).correct
+    assert grade(item, frozenset("a")).score == 0
 
 
-def test_red_flags_parts_and_flags() -> None:
-    assert [p.id for p in NEW_FOLLOWER.parts()] == ["joined", "school", "m1", "m2"]
-    assert NEW_FOLLOWER.flags() == frozenset({"joined", "m1"})
-    chat_only = red_flags({}, {"m1": True, "m2": False})
-    assert chat_only.profile is None
-    assert [p.id for p in chat_only.parts()] == ["m1", "m2"]
+def test_multi_gives_partial_credit_and_takes_off_false_alarms() -> None:
+    item = make_item("multi", {"a", "b"})
+    assert grade(item, frozenset("a")).score == 0.5
+    assert grade(item, frozenset("ac")).score == 0
+    assert grade(item, frozenset("ab")).correct
+
+
+def test_every_option_gets_a_verdict() -> None:
+    item = make_item("multi", {"a", "b"})
+    verdicts = {r.option.id: r.verdict for r in grade(item, frozenset("ac")).options}
+    assert verdicts == {"a": "right", "b": "missed", "c": "wrong", "d": "neutral"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "submitted", "message"),
+    [
+        ("choice", [], "Choose an answer"),
+        ("multi", [], "Choose at least one answer"),
+        ("choice", ["a", "b"], "not one of the options"),
+        ("choice", ["z"], "not one of the options"),
+    ],
+)
+def test_parse_choice_refuses_bad_input_with_advice(
+    kind: str, submitted: list[str], message: str
+) -> None:
+    with pytest.raises(InvalidChoice, match=message):
+        parse_choice(make_item(kind, {"a"}), submitted)
+
+
+@given(st.sets(st.sampled_from("abcd"), min_size=1), st.sets(st.sampled_from("abcd"), min_size=1))
+def test_score_stays_between_zero_and_one(correct: set[str], chosen: set[str]) -> None:
+    result = grade(make_item("multi", correct), frozenset(chosen))
+    assert 0 <= result.score <= 1
+    assert result.correct == (result.score == 1)
+
+
+@given(st.lists(st.sampled_from("abcd"), min_size=1))
+def test_choice_encoding_round_trips_whatever_the_order(chosen: list[str]) -> None:
+    assert decode_choice(encode_choice(frozenset(chosen))) == frozenset(chosen)
+    assert encode_choice(frozenset(chosen)) == encode_choice(frozenset(reversed(chosen)))
+
+
+# --- red-flags -----------------------------------------------------------------------------
 
 
 def test_red_flags_grade_shows_found_missed_and_false_alarms_part_by_part() -> None:
@@ -118,18 +153,6 @@ def test_red_flags_score_stays_in_bounds_and_is_one_only_when_fully_right(
 
 
 # --- order ---------------------------------------------------------------------------------
-
-
-def order_item(ids: Sequence[str] = "abcd", item_id: str = "ord") -> OrderItem:
-    return OrderItem(
-        id=item_id,
-        type="order",
-        prompt_html="Put in order",
-        audiences=("adult",),
-        explanation_html=None,
-        line=1,
-        steps=tuple(Step(id=i, text_html=i.upper(), reason_html=f"why {i}") for i in ids),
-    )
 
 
 FIRST_HOUR = order_item()
@@ -236,11 +259,6 @@ def test_order_encoding_keeps_the_order() -> None:
     assert decode_order("") == ()
 
 
-step_ids = st.lists(
-    st.text("abcdefghij-", min_size=1, max_size=6), min_size=4, max_size=7, unique=True
-)
-
-
 @given(step_ids, st.data())
 def test_order_score_stays_in_bounds_and_is_one_only_when_right(
     ids: list[str], data: st.DataObject
@@ -268,12 +286,3 @@ def test_a_reordered_answer_scores_the_same_however_it_was_entered(
     assert parsed == order
     assert decode_order(encode_order(parsed)) == order
     assert grade_order(item, parsed) == grade_order(item, order)
-
-
-@given(step_ids, st.text(min_size=1, max_size=20))
-def test_the_display_order_is_fixed_and_never_the_answer(ids: list[str], item_id: str) -> None:
-    item = order_item(ids, item_id)
-    shown = item.shuffled()
-    assert shown != item.steps
-    assert sorted(shown, key=item.steps.index) == list(item.steps)
-    assert order_item(ids, item_id).shuffled() == shown

@@ -1,4 +1,5 @@
-"""Rendering lesson Markdown: escaping, the course's blocks, links, and structure checks."""
+"""Rendering lesson Markdown: escaping, the course's blocks (the film block too), links, and
+structure checks."""
 
 from course.content.markdown import body_blocks, check_structure, render_body, render_inline
 
@@ -98,3 +99,13 @@ def test_audience_block_with_unknown_or_no_band_is_reported() -> None:
     assert [line for line, _ in problems] == [1, 5]
     assert "unknown audience `teens`" in problems[0][1]
     assert "at least one band" in problems[1][1]
+
+
+def test_a_film_block_must_be_empty_and_appear_once() -> None:
+    text = "```film\n```\n\n```film\nsome words\n```\n"
+    problems = check_structure(list(body_blocks(text)))
+    messages = [message for _, message in problems]
+    assert any("holds no text" in message for message in messages)
+    assert any("only once" in message for message in messages)
+    assert [line for line, _ in problems] == [4, 4]
+    assert check_structure(list(body_blocks("```film\n```\n"))) == []
