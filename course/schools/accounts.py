@@ -1,0 +1,224 @@
+"""Teachers' accounts: sign-up, sign-in with its lock-out, passwords, schools' teachers.
+
+Query functions take a keyword-only `session` and never commit: a route opens one write
+session per use case (course.db.write_session), which commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session, col
+
+from course.schools.models import School, Teacher, now
+from course.schools.passwords import HASHER, verify_password
+from course.schools.sessions import as_utc
+from course.schools.two_factor import forget_recovery_codes, replace_recovery_codes
+
+LOCK_AFTER = 10  # failed sign-ins in a row
+LOCK_FOR = dt.timedelta(minutes=15)
+NAME_LENGTH = 120
+EMAIL_LENGTH = 254
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def normalise_email(email: str) -> str:
+    """An address as it is kept and compared: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    """What is wrong with an address as typed, in words; None when it looks like one."""
+    if not email:
+        return "Enter your email address."
+    if len(email) > EMAIL_LENGTH or not EMAIL.fullmatch(email):
+        return "Enter an email address like name@school.org.uk."
+    return None
+
+
+def text_problem(value: str, what: str, *, length: int = NAME_LENGTH) -> str | None:
+    """What is wrong with a name as typed (empty, too long, control characters), or None."""
+    if not value:
+        return f"Enter {what}."
+    if len(value) > length:
+        return f"{what[0].upper()}{what[1:]} must be {length} characters or fewer."
+    if any(ord(character) < 32 for character in value):
+        return f"Enter {what} on one line."
+    return None
+
+
+def clean_text(value: str) -> str:
+    """A name as typed, with runs of spaces made one."""
+    return " ".join(value.split())
+
+
+def find_teacher(email: str, *, session: Session) -> Teacher | None:
+    """The teacher with this (normalised) address, if any."""
+    query = select(Teacher).where(col(Teacher.email) == email)
+    return session.execute(query).scalar_one_or_none()
+
+
+def teacher_by_id(teacher_id: int, *, session: Session) -> Teacher | None:
+    """The teacher with this id, if any."""
+    return session.get(Teacher, teacher_id)
+
+
+def school_by_id(school_id: int, *, session: Session) -> School | None:
+    """The school with this id, if any."""
+    return session.get(School, school_id)
+
+
+def create_school(name: str, *, session: Session) -> School:
+    """A new school, with no teachers yet."""
+    school = School(name=name)
+    session.add(school)
+    session.flush()
+    return school
+
+
+def add_teacher(
+    school_id: int,
+    name: str,
+    email: str,
+    password_hash: str,
+    *,
+    session: Session,
+    is_admin: bool = False,
+    email_confirmed: bool = False,
+) -> Teacher:
+    """A new teacher of the school (the caller has checked that the address is free)."""
+    teacher = Teacher(
+        school_id=school_id,
+        name=name,
+        email=email,
+        password_hash=password_hash,
+        is_admin=is_admin,
+        email_confirmed=email_confirmed,
+    )
+    session.add(teacher)
+    session.flush()
+    return teacher
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """How a password went: the teacher when it was right; else whether the account is (now)
+    locked."""
+
+    teacher: Teacher | None
+    locked: bool = False
+
+
+def is_locked(teacher: Teacher, at: dt.datetime) -> bool:
+    """Whether the account is locked after too many failures in a row."""
+    return teacher.locked_until is not None and as_utc(teacher.locked_until) > at
+
+
+def check_password(email: str, password: str, *, session: Session) -> SignInAttempt:
+    """Check a sign-in's email and password, without writing anything (the hash takes a tenth
+    of a second: no write transaction waits on it). Record the outcome with record_failure or
+    record_success.
+
+    A locked account is refused whatever the password (without checking it); an unknown
+    address costs as long as a known one, and reads exactly as a wrong password."""
+    teacher = find_teacher(email, session=session) if email else None
+    if teacher is not None and is_locked(teacher, now()):
+        return SignInAttempt(None, locked=True)
+    if not verify_password(password, teacher.password_hash if teacher else None):
+        return SignInAttempt(None)
+    return SignInAttempt(teacher)
+
+
+def record_failure(teacher_id: int, *, session: Session) -> bool:
+    """Count a wrong password or code; the tenth in a row locks the account for 15 minutes.
+    Returns whether that locked it. (Counted in SQL, so no two attempts at once lose one.)"""
+    failures = session.execute(
+        update(Teacher)
+        .where(col(Teacher.id) == teacher_id)
+        .values(failed_sign_ins=col(Teacher.failed_sign_ins) + 1)
+        .returning(col(Teacher.failed_sign_ins))
+    ).scalar_one_or_none()
+    if failures is None or failures < LOCK_AFTER:
+        return False
+    session.execute(
+        update(Teacher)
+        .where(col(Teacher.id) == teacher_id)
+        .values(failed_sign_ins=0, locked_until=now() + LOCK_FOR)
+    )
+    return True
+
+
+def record_success(teacher_id: int, *, session: Session) -> None:
+    """A right password (and code): the count of failures starts again."""
+    session.execute(
+        update(Teacher)
+        .where(col(Teacher.id) == teacher_id)
+        .values(failed_sign_ins=0, locked_until=None)
+    )
+
+
+def rehash_if_old(teacher: Teacher, password: str, *, session: Session) -> None:
+    """Keep the password's hash with today's parameters when it was made with older ones."""
+    if HASHER.current_hasher.check_needs_rehash(teacher.password_hash):
+        session.execute(
+            update(Teacher)
+            .where(col(Teacher.id) == teacher.id)
+            .values(password_hash=HASHER.hash(password))
+        )
+
+
+def set_password(teacher_id: int, password_hash: str, *, session: Session) -> None:
+    """Give the teacher a new password (and lift any lock-out: they proved who they are)."""
+    session.execute(
+        update(Teacher)
+        .where(col(Teacher.id) == teacher_id)
+        .values(password_hash=password_hash, failed_sign_ins=0, locked_until=None)
+    )
+
+
+def confirm_email(email: str, school_id: int, *, session: Session) -> bool:
+    """Mark the address confirmed; False when no teacher of that school has it (any more)."""
+    result = session.execute(
+        update(Teacher)
+        .where(col(Teacher.email) == email, col(Teacher.school_id) == school_id)
+        .values(email_confirmed=True)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def school_teachers(school_id: int, *, session: Session) -> list[Teacher]:
+    """The teachers of a school, by name."""
+    query = select(Teacher).where(col(Teacher.school_id) == school_id).order_by(col(Teacher.name))
+    return list(session.execute(query).scalars())
+
+
+def remove_teacher(school_id: int, teacher_id: int, *, session: Session) -> Teacher | None:
+    """Delete a teacher of this school, their sessions and codes with them; their classes stay
+    with the school. Returns who was removed (None: no such teacher in this school)."""
+    teacher = session.get(Teacher, teacher_id)
+    if teacher is None or teacher.school_id != school_id:
+        return None
+    session.execute(delete(Teacher).where(col(Teacher.id) == teacher_id))
+    return teacher
+
+
+def require_two_factor(school_id: int, required: bool, *, session: Session) -> None:
+    """Whether every teacher of the school must sign in with a code as well."""
+    session.execute(
+        update(School).where(col(School.id) == school_id).values(requires_two_factor=required)
+    )
+
+
+def turn_on_two_factor(teacher_id: int, secret: str, codes: list[str], *, session: Session) -> None:
+    """Keep the teacher's authenticator secret and (the hashes of) their new recovery codes."""
+    session.execute(update(Teacher).where(col(Teacher.id) == teacher_id).values(totp_secret=secret))
+    replace_recovery_codes(teacher_id, codes, session=session)
+
+
+def turn_off_two_factor(teacher_id: int, *, session: Session) -> None:
+    """Forget the teacher's authenticator secret and recovery codes."""
+    session.execute(update(Teacher).where(col(Teacher.id) == teacher_id).values(totp_secret=None))
+    forget_recovery_codes(teacher_id, session=session)
