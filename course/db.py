@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Engine, ForeignKey, Integer, create_engine, event
+from sqlalchemy import BigInteger, Column, Engine, ForeignKey, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Field, Session, SQLModel
@@ -41,9 +41,11 @@ def today() -> dt.date:
 
 
 def learner_ref() -> Any:
-    """The column that ties a row to its learner; deleting the learner deletes the row."""
+    """The column that ties a row to its learner; deleting the learner deletes the row.
+
+    A BIGINT, as learner ids are random 63-bit numbers (course/learning/models.py)."""
     return Field(
-        sa_column=Column(Integer, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+        sa_column=Column(BigInteger, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
     )
 
 

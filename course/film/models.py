@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import PrimaryKeyConstraint
 from sqlmodel import Field, SQLModel
 
 from course.db import learner_ref, today
@@ -16,9 +16,9 @@ class FilmEvent(SQLModel, table=True):
     """The learner started (or finished) the film: once each, on a day, never a time."""
 
     __tablename__ = "film_event"
-    __table_args__ = (UniqueConstraint("learner_id", "event"),)
+    # No surrogate id, and no rowid on SQLite: nothing stored says which event came first.
+    __table_args__ = (PrimaryKeyConstraint("learner_id", "event"), {"sqlite_with_rowid": False})
 
-    id: int | None = Field(default=None, primary_key=True)
     learner_id: int = learner_ref()
     event: str = Field(max_length=12)  # "started" or "finished"
     recorded_on: dt.date = Field(default_factory=today)

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, Column, Integer, PrimaryKeyConstraint
 from sqlmodel import Field, SQLModel
 
 from course.db import learner_ref, today
+
+# A random id tells nothing of who came first. On SQLite the column is INTEGER, so it is the
+# table's rowid itself and no hidden counter numbers the rows; on PostgreSQL it is a BIGINT.
+LEARNER_ID_TYPE = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def random_learner_id() -> int:
+    """A random id from 1 to 2**63 - 1: never 0, and it fits a signed 64-bit column."""
+    return secrets.randbelow(2**63 - 1) + 1
 
 
 class Learner(SQLModel, table=True):
     """One anonymous learner: a hashed random token, an age band and two dates."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(
+        default_factory=random_learner_id,
+        sa_column=Column(LEARNER_ID_TYPE, primary_key=True, autoincrement=False),
+    )
     token_hash: str = Field(max_length=64, unique=True)
     age_band: str = Field(max_length=8)
     created_on: dt.date = Field(default_factory=today)
@@ -24,9 +37,13 @@ class LessonProgress(SQLModel, table=True):
     """A lesson the learner finished or chose to skip."""
 
     __tablename__ = "lesson_progress"
-    __table_args__ = (UniqueConstraint("learner_id", "lesson_slug"),)
+    # No surrogate id: the key is what the row is about. Without a rowid on SQLite, no hidden
+    # counter keeps the order in which lessons were finished either.
+    __table_args__ = (
+        PrimaryKeyConstraint("learner_id", "lesson_slug"),
+        {"sqlite_with_rowid": False},
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
     learner_id: int = learner_ref()
     lesson_slug: str = Field(max_length=80)
     status: str = Field(max_length=12)  # "completed" or "skipped"

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from course.content.schema import Catalogue, Lesson
 from course.db import insert_ignoring_duplicates, today
 from course.learning.identity import hash_token, new_token
-from course.learning.models import Learner, LessonProgress
+from course.learning.models import Learner, LessonProgress, random_learner_id
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,12 @@ def find_learner(engine: Engine, token: str) -> KnownLearner | None:
 
 
 def create_learner(age_band: str, *, session: Session) -> tuple[str, KnownLearner]:
-    """A new anonymous learner; returns the token for the cookie and the learner."""
+    """A new anonymous learner, under a random id; returns the token for the cookie and the
+    learner."""
     token = new_token()
-    learner = Learner(token_hash=hash_token(token), age_band=age_band)
+    learner = Learner(id=random_learner_id(), token_hash=hash_token(token), age_band=age_band)
     session.add(learner)
     session.flush()
-    assert learner.id is not None
     return token, KnownLearner(id=learner.id, age_band=age_band)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import PrimaryKeyConstraint
 from sqlmodel import Field, SQLModel
 
 from course.db import learner_ref, today
@@ -13,9 +13,9 @@ from course.db import learner_ref, today
 class Answer(SQLModel, table=True):
     """The learner's first answer to one quiz item; a retry finds it and stores nothing new."""
 
-    __table_args__ = (UniqueConstraint("learner_id", "item_id"),)
+    # No surrogate id, and no rowid on SQLite: nothing stored keeps the order of answers.
+    __table_args__ = (PrimaryKeyConstraint("learner_id", "item_id"), {"sqlite_with_rowid": False})
 
-    id: int | None = Field(default=None, primary_key=True)
     learner_id: int = learner_ref()
     quiz_slug: str = Field(max_length=80)
     item_id: str = Field(max_length=80)
@@ -29,9 +29,11 @@ class ScenarioStep(SQLModel, table=True):
     """One decision in a branching chat: the learner's path, step by step, so a reload resumes."""
 
     __tablename__ = "scenario_step"
-    __table_args__ = (UniqueConstraint("learner_id", "item_id", "step"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("learner_id", "item_id", "step"),
+        {"sqlite_with_rowid": False},
+    )
 
-    id: int | None = Field(default=None, primary_key=True)
     learner_id: int = learner_ref()
     quiz_slug: str = Field(max_length=80)
     item_id: str = Field(max_length=80)
