@@ -50,15 +50,16 @@ def migrate(_args: argparse.Namespace) -> int:
 
 
 def purge(_args: argparse.Namespace) -> int:
-    """Delete learners past the retention period (run it daily, e.g. from cron)."""
-    from course.db import create_db_engine, write_session
-    from course.learning.progress import purge_learners
+    """Delete learners past the retention period now (the server also does it daily itself)."""
+    from course.db import create_db_engine
+    from course.learning.retention import purge_expired
 
     settings = get_settings()
     engine = create_db_engine(settings.sqlalchemy_url())
-    with write_session(engine) as session:
-        deleted = purge_learners(settings.retention_days, session=session)
-    engine.dispose()
+    try:
+        deleted = purge_expired(engine, settings.retention_days)
+    finally:
+        engine.dispose()
     print(f"deleted {deleted} learner(s) not seen for {settings.retention_days} days")
     return 0
 

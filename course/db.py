@@ -68,6 +68,7 @@ def create_db_engine(url: str) -> Engine:
             "synchronous=FULL",
             "foreign_keys=ON",
             "busy_timeout=5000",
+            "secure_delete=ON",  # deleted rows are overwritten, not left in free space
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
