@@ -13,6 +13,7 @@ from course.db import create_db_engine
 from course.errors import add_error_pages, refuse_forgery
 from course.film.block import film_block_html
 from course.film.routes import router as film_router
+from course.learning.retention import DailyPurge
 from course.learning.routes import router as learning_router
 from course.learning.routes import show_lesson
 from course.quizzes.routes import router as quizzes_router
@@ -61,11 +62,20 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """What runs while the app serves: on the way out, the database connections are closed.
+    """What runs while the app serves: the daily purge of learners past retention (at start-up,
+    then every 24 hours, however the app was started); on the way out, the purge is stopped and
+    the database connections are closed.
 
     The place for anything else that lives as long as the app (the live sessions' broker)."""
-    yield
-    app.state.engine.dispose()
+    app.state.daily_purge = daily_purge = DailyPurge(
+        app.state.engine, app.state.settings.retention_days
+    )
+    daily_purge.start()
+    try:
+        yield
+    finally:
+        await daily_purge.stop()
+        app.state.engine.dispose()
 
 
 def mount_routes(app: FastAPI) -> None:
