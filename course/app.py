@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from course.content.loader import load_catalogue
 from course.content.schema import AUDIENCE_LABELS, Catalogue
 from course.db import create_db_engine
-from course.errors import add_error_pages, refuse_forgery
+from course.errors import add_error_pages, refuse_forgery, refuse_request
 from course.film.block import film_block_html
 from course.film.routes import router as film_router
 from course.learning.retention import DailyPurge
@@ -18,10 +18,18 @@ from course.learning.routes import router as learning_router
 from course.learning.routes import show_lesson
 from course.quizzes.routes import router as quizzes_router
 from course.safety.routes import router as safety_router
+from course.schools.account_routes import include_teacher_accounts
+from course.schools.class_routes import router as class_router
+from course.schools.join_routes import router as join_router
 from course.schools.routes import router as schools_router
+from course.security.cookies import CookieNames
 from course.security.csrf import CsrfMiddleware
 from course.security.headers import SecurityHeadersMiddleware
+from course.security.limits import BodyLimitMiddleware
+from course.security.paths import HeadAsGetMiddleware, SlashRedirectMiddleware
+from course.security.rate import RateLimitMiddleware
 from course.settings import REPO_ROOT, Settings, get_settings
+from course.stats.routes import router as stats_router
 from course.web import STATIC_PATH, CachedStaticFiles, build_templates
 
 STATIC_DIR = REPO_ROOT / "static"
@@ -41,6 +49,7 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
+        redirect_slashes=False,  # SlashRedirectMiddleware redirects without trusting Host
     )
     mount_routes(app)
     templates = build_templates(STATIC_DIR, {"audiences": AUDIENCE_LABELS})
@@ -54,7 +63,24 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.engine = create_db_engine(settings.sqlalchemy_url())
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
     app.state.templates = templates
-    app.add_middleware(CsrfMiddleware, secret=secret_key, reject=refuse_forgery)
+    app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)
+    app.add_middleware(
+        CsrfMiddleware,
+        secret=secret_key,
+        reject=refuse_forgery,
+        cookies=cookies,
+        public_origin=settings.public_url,
+    )
+    app.add_middleware(SlashRedirectMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(BodyLimitMiddleware, settings=settings, refuse=refuse_request)
+    app.add_middleware(
+        RateLimitMiddleware,
+        settings=settings,
+        secret=secret_key,
+        start_path=app.url_path_for("start_course"),
+        refuse=refuse_request,
+    )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)
     add_error_pages(app)
     return app
@@ -88,5 +114,8 @@ def mount_routes(app: FastAPI) -> None:
     """
     app.router.add_route("/lessons/{slug}", show_lesson, methods=["GET"])
     app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
-    for router in (learning_router, quizzes_router, safety_router, schools_router, film_router):
+    routers = (learning_router, quizzes_router, safety_router, schools_router, film_router)
+    for router in (*routers, join_router, class_router):
         app.include_router(router)
+    include_teacher_accounts(app)
+    app.include_router(stats_router)

@@ -3,5 +3,27 @@
 from course.film.models import FilmEvent
 from course.learning.models import Learner, LessonProgress
 from course.quizzes.models import Answer, ScenarioStep
+from course.schools.models import (
+    EmailLink,
+    RecoveryCode,
+    School,
+    SchoolClass,
+    Teacher,
+    TeacherSession,
+)
+from course.stats.models import BreakdownSnapshot
 
-__all__ = ["Answer", "FilmEvent", "Learner", "LessonProgress", "ScenarioStep"]
+__all__ = [
+    "Answer",
+    "BreakdownSnapshot",
+    "EmailLink",
+    "FilmEvent",
+    "Learner",
+    "LessonProgress",
+    "RecoveryCode",
+    "ScenarioStep",
+    "School",
+    "SchoolClass",
+    "Teacher",
+    "TeacherSession",
+]

@@ -26,7 +26,11 @@ PLAYER_FORMS = (
 class Settings(BaseSettings):
     """Settings for one instance of the course; tests build their own."""
 
-    model_config = SettingsConfigDict(env_prefix="COURSE_", extra="ignore")
+    # hide_input_in_errors: a wrong setting's value (a short secret, a URL with a password) is
+    # never echoed in the start-up error.
+    model_config = SettingsConfigDict(
+        env_prefix="COURSE_", extra="ignore", hide_input_in_errors=True
+    )
 
     env: Literal["development", "production"] = Field(
         "development", description="production requires COURSE_SECRET_KEY and HTTPS cookies"
@@ -47,6 +51,11 @@ class Settings(BaseSettings):
         "https://www.bbc.co.uk/weather", description="neutral site the quick exit goes to"
     )
     secure_cookies: bool = Field(False, description="mark cookies Secure (always on in production)")
+    public_url: str = Field(
+        "",
+        description="optional: the address learners use, e.g. https://course.example.org; "
+        "state changes must come from its origin (else from the request's own host)",
+    )
     retention_days: int = Field(
         395, ge=1, description="delete a learner this many days after their last visit (13 months)"
     )
@@ -59,12 +68,78 @@ class Settings(BaseSettings):
         "https://player.vimeo.com/video/<id>?dnt=1, loaded only when the learner clicks",
     )
 
+    # Limits on what one request may send (course/security/limits.py). The largest real form
+    # is 236 bytes in 12 fields, its longest field 75 bytes (the CSRF token).
+    max_body_bytes: int = Field(
+        64 * 1024, ge=1024, description="largest request body accepted (bytes); bigger is a 413"
+    )
+    max_form_fields: int = Field(
+        200, ge=16, description="most fields one form may send; more is a 400"
+    )
+    max_field_bytes: int = Field(
+        4096, ge=256, description="longest single form field, name and value (bytes); a 413"
+    )
+    # Rate limits per client address (course/security/rate.py). A whole school can share one
+    # address, so these are set for a school at once, not for one pupil: see the README.
+    starts_per_minute: int = Field(
+        1200, ge=1, description="new learners (POST /start) per minute from one address; a 429"
+    )
+    posts_per_minute: int = Field(
+        6000, ge=1, description="form posts (any state change) per minute from one address; a 429"
+    )
+    redis_url: str = Field(
+        "",
+        description="optional: redis://host:port/db to share the rate limits' counts between "
+        "workers; without it each worker counts in its own memory",
+    )
+
+    # Teacher accounts (course/schools/): the mail that carries their one-time links, and how
+    # often one address may try to sign in.
+    smtp_host: str = Field(
+        "", description="optional: the SMTP server for teachers' mail; without it mail is logged"
+    )
+    smtp_port: int = Field(587, ge=1, le=65535, description="the SMTP server's port")
+    smtp_user: str = Field("", description="optional: the SMTP user name, to log in")
+    smtp_password: str = Field("", description="optional: the SMTP password, to log in")
+    smtp_starttls: bool = Field(True, description="switch the SMTP connection to TLS (STARTTLS)")
+    mail_from: str = Field(
+        "Stop sextortion course <no-reply@localhost>",
+        description="the From address of teachers' mail",
+    )
+    sign_in_attempts_per_minute: int = Field(
+        30,
+        ge=1,
+        description="teacher sign-in, two-factor, sign-up and reset attempts per minute from "
+        "one address; then a 429",
+    )
+
+    join_guesses_per_minute: int = Field(
+        10, ge=1, description="wrong class codes one address may try in a minute; then a 429"
+    )
+
+    stats_min_group: int = Field(
+        10,
+        ge=5,
+        description="k: the fewest pupils whose answers a class's or school's breakdowns show "
+        "(never below 5); counts of pupils are always exact",
+    )
+
     @field_validator("film_external_url")
     @classmethod
     def _film_url_has_an_accepted_form(cls, url: str) -> str:
         url = url.strip()
         if url and not (YOUTUBE_PLAYER.match(url) or VIMEO_PLAYER.match(url)):
             raise ValueError(f"the film's external address must be {PLAYER_FORMS}, not {url!r}")
+        return url
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_an_origin(cls, url: str) -> str:
+        url = url.strip().rstrip("/").lower()
+        if url and not re.fullmatch(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", url):
+            raise ValueError(
+                "COURSE_PUBLIC_URL must be a scheme and host, e.g. https://course.example.org"
+            )
         return url
 
     @model_validator(mode="after")

@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from course.security.csrf import CSRF_COOKIE, csrf_token_for, new_csrf_cookie
+from course.security.cookies import csrf_binding
+from course.security.csrf import csrf_token_for, new_csrf_cookie
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -87,9 +88,11 @@ def render(
     age band) the page is rendered once per process and only the token is filled in after.
     """
     state = request.app.state
-    cookie = request.cookies.get(CSRF_COOKIE)
+    names = state.cookie_names
+    cookie = request.cookies.get(names.csrf)
     new_cookie = None if cookie else new_csrf_cookie()
-    token = csrf_token_for(cookie or new_cookie or "", state.secret_key)
+    binding = csrf_binding(request.cookies, names)
+    token = csrf_token_for(cookie or new_cookie or "", state.secret_key, binding)
     if cache_key is None:
         page = {**(context or {}), "csrf_token": token}
         html = state.templates.get_template(template).render(page)
@@ -103,7 +106,7 @@ def render(
     response = HTMLResponse(html, status_code=status_code)
     if new_cookie:
         response.set_cookie(
-            CSRF_COOKIE,
+            names.csrf,
             new_cookie,
             httponly=True,
             samesite="lax",

@@ -13,14 +13,14 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from course.content.schema import Catalogue, Lesson
-from course.learning.identity import LEARNER_COOKIE, LearnerCookie, decode_cookie
+from course.learning.identity import LearnerCookie, read_learner_cookie
 from course.learning.progress import KnownLearner, find_learner
 from course.web import RedirectTo
 
 
 async def learner_cookie(request: Request) -> LearnerCookie:
     """What this device's learner cookie says (empty when there is none)."""
-    return decode_cookie(request.cookies.get(LEARNER_COOKIE), request.app.state.secret_key)
+    return read_learner_cookie(request)
 
 
 async def optional_learner(request: Request) -> KnownLearner | None:

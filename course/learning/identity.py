@@ -7,9 +7,20 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from starlette.requests import Request
 from starlette.responses import Response
 
-LEARNER_COOKIE = "course_learner"
+from course.security.cookies import LEARNER_COOKIE
+
+__all__ = [
+    "LEARNER_COOKIE",
+    "LearnerCookie",
+    "decode_cookie",
+    "forget_learner_cookie",
+    "read_learner_cookie",
+    "set_learner_cookie",
+]
+
 LEARNER_COOKIE_MAX_AGE = 60 * 60 * 24 * 395  # 13 months, the retention period
 DEFAULT_COUNTRY = "uk"
 
@@ -54,16 +65,33 @@ def decode_cookie(value: str | None, secret: str) -> LearnerCookie:
     return LearnerCookie(token=token, country=country or DEFAULT_COUNTRY)
 
 
-def set_learner_cookie(
-    response: Response, cookie: LearnerCookie, secret: str, secure: bool
-) -> None:
-    """Attach the learner cookie: HttpOnly, SameSite=Lax, for 13 months."""
+def read_learner_cookie(request: Request) -> LearnerCookie:
+    """What this request's learner cookie says (empty when missing, malformed or forged)."""
+    state = request.app.state
+    return decode_cookie(request.cookies.get(state.cookie_names.learner), state.secret_key)
+
+
+def set_learner_cookie(response: Response, cookie: LearnerCookie, request: Request) -> None:
+    """Attach the learner cookie: HttpOnly, SameSite=Lax, Secure behind TLS, for 13 months."""
+    state = request.app.state
     response.set_cookie(
-        LEARNER_COOKIE,
-        encode_cookie(cookie, secret),
+        state.cookie_names.learner,
+        encode_cookie(cookie, state.secret_key),
         max_age=LEARNER_COOKIE_MAX_AGE,
         httponly=True,
         samesite="lax",
-        secure=secure,
+        secure=state.settings.secure_cookies,
         path="/",
+    )
+
+
+def forget_learner_cookie(response: Response, request: Request) -> None:
+    """Tell the browser to drop the learner cookie."""
+    state = request.app.state
+    response.delete_cookie(
+        state.cookie_names.learner,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=state.settings.secure_cookies,
     )

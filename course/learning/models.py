@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import BigInteger, Column, Integer, PrimaryKeyConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, PrimaryKeyConstraint
 from sqlmodel import Field, SQLModel
 
 from course.db import learner_ref, today
@@ -31,6 +31,17 @@ class Learner(SQLModel, table=True):
     age_band: str = Field(max_length=8)
     created_on: dt.date = Field(default_factory=today)
     last_seen_on: dt.date = Field(default_factory=today)
+    # The class they joined with its code, if any: their progress counts for it. Deleting the
+    # class deletes the learner and all they did.
+    class_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            LEARNER_ID_TYPE,
+            ForeignKey("school_class.id", ondelete="CASCADE"),
+            nullable=True,
+            index=True,
+        ),
+    )
 
 
 class LessonProgress(SQLModel, table=True):

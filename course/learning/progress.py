@@ -20,16 +20,17 @@ from course.learning.models import Learner, LessonProgress, random_learner_id
 
 @dataclass(frozen=True)
 class KnownLearner:
-    """The learner behind this request's cookie: their row id and age band."""
+    """The learner behind this request's cookie: their row id, age band, and class if any."""
 
     id: int
     age_band: str
+    class_id: int | None = None
 
 
 # The one query on nearly every request, written for the driver directly: through the ORM it
 # costs about eight times as much (see tests/perf/bench.py). It only reads, so it needs no
 # session; it takes the engine and returns its connection at once.
-FIND_LEARNER = "SELECT id, age_band FROM learner WHERE token_hash = {marker}"
+FIND_LEARNER = "SELECT id, age_band, class_id FROM learner WHERE token_hash = {marker}"
 MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -44,17 +45,21 @@ def find_learner(engine: Engine, token: str) -> KnownLearner | None:
         cursor.close()
     finally:
         connection.close()
-    return KnownLearner(id=row[0], age_band=row[1]) if row else None
+    return KnownLearner(id=row[0], age_band=row[1], class_id=row[2]) if row else None
 
 
-def create_learner(age_band: str, *, session: Session) -> tuple[str, KnownLearner]:
-    """A new anonymous learner, under a random id; returns the token for the cookie and the
-    learner."""
+def create_learner(
+    age_band: str, *, session: Session, class_id: int | None = None
+) -> tuple[str, KnownLearner]:
+    """A new anonymous learner, under a random id, in a class if given; returns the token for
+    the cookie and the learner."""
     token = new_token()
-    learner = Learner(id=random_learner_id(), token_hash=hash_token(token), age_band=age_band)
+    learner = Learner(
+        id=random_learner_id(), token_hash=hash_token(token), age_band=age_band, class_id=class_id
+    )
     session.add(learner)
     session.flush()
-    return token, KnownLearner(id=learner.id, age_band=age_band)
+    return token, KnownLearner(id=learner.id, age_band=age_band, class_id=class_id)
 
 
 def change_age_band(learner_id: int, age_band: str, *, session: Session) -> None:
@@ -104,4 +109,14 @@ def resume_lesson(catalogue: Catalogue, age_band: str, finished: dict[str, str])
     return next(
         (lesson for lesson in catalogue.lessons_for(age_band) if lesson.slug not in finished),
         None,
+    )
+
+
+def revoke_learner(token: str, *, session: Session) -> None:
+    """Make a learner's token worthless: their row keeps what they did, under a hash that no
+    cookie holds any more (the quick exit)."""
+    session.execute(
+        update(Learner)
+        .where(col(Learner.token_hash) == hash_token(token))
+        .values(token_hash=hash_token(new_token()))
     )

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from course.content.schema import AUDIENCES, Catalogue, Lesson
 from course.db import read_session, write_session
-from course.deps import CatalogueDep, EngineDep, SettingsDep
+from course.deps import CatalogueDep, EngineDep
 from course.learning.deps import (
     CookieDep,
     CurrentLearner,
@@ -70,7 +70,6 @@ async def show_start(request: Request, learner: MaybeLearner) -> Response:
 @router.post("/start")
 def start_course(
     request: Request,
-    settings: SettingsDep,
     catalogue: CatalogueDep,
     engine: EngineDep,
     learner: MaybeLearner,
@@ -95,12 +94,7 @@ def start_course(
     response = RedirectResponse(
         lesson_path(request, resume_lesson(catalogue, age_band, {})), status_code=303
     )
-    set_learner_cookie(
-        response,
-        LearnerCookie(token=token, country=cookie.country),
-        request.app.state.secret_key,
-        settings.secure_cookies,
-    )
+    set_learner_cookie(response, LearnerCookie(token=token, country=cookie.country), request)
     return response
 
 
@@ -126,8 +120,10 @@ async def show_lesson(request: Request) -> Response:
         "body": lesson.html_for(learner.age_band),
         "next_lesson": following,
         "step": "lesson",
+        "in_class": learner.class_id is not None,
     }
-    return render(request, "learning/lesson.html", context, cache_key=(slug, learner.age_band))
+    key = (slug, learner.age_band, context["in_class"])
+    return render(request, "learning/lesson.html", context, cache_key=key)
 
 
 # "complete" after reading (and the questions), "skip" from the content note: no penalty either way.
@@ -159,5 +155,10 @@ def show_completion(
     """The end of the course: what to do, and where help is."""
     finished = read_finished(engine, learner.id)
     lessons = catalogue.lessons_for(learner.age_band)
-    context = {"lessons": lessons, "finished": finished, "age_band": learner.age_band}
+    context = {
+        "lessons": lessons,
+        "finished": finished,
+        "age_band": learner.age_band,
+        "in_class": learner.class_id is not None,
+    }
     return render(request, "learning/complete.html", context)

@@ -89,6 +89,7 @@ def quiz_page(
         "items": item_views(engine, learner, quiz.items_for(learner.age_band), errors or {}),
         "next_lesson": catalogue.next_lesson(lesson.slug, learner.age_band),
         "age_band": learner.age_band,
+        "in_class": learner.class_id is not None,
     }
     return render(request, "quizzes/quiz.html", context, status_code=422 if errors else 200)
 

@@ -6,10 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-from course.deps import SettingsDep
+from course.db import write_session
+from course.deps import EngineDep, SettingsDep
 from course.learning.deps import CookieDep
-from course.learning.identity import LEARNER_COOKIE, LearnerCookie, set_learner_cookie
+from course.learning.identity import LearnerCookie, forget_learner_cookie, set_learner_cookie
+from course.learning.progress import revoke_learner
 from course.safety.services import COUNTRIES
 from course.web import render, url_path
 
@@ -17,14 +21,29 @@ router = APIRouter(tags=["safety"])
 
 
 @router.get("/exit")
-async def quick_exit(settings: SettingsDep) -> Response:
-    """Forget this device's learner and leave for a neutral site."""
+async def quick_exit(
+    request: Request, settings: SettingsDep, engine: EngineDep, cookie: CookieDep
+) -> Response:
+    """Forget this device's learner, on the server too, and leave for a neutral site.
+
+    The learner's token is revoked, so a copy of the cookie (a saved one, a synced browser)
+    opens nothing afterwards; what they answered stays, unlinkable, for the class's counts
+    until retention deletes it. A GET, so it works as a plain link without JavaScript.
+    """
+    if cookie.token:
+        await run_in_threadpool(revoke, engine, cookie.token)
     response = RedirectResponse(settings.exit_url, status_code=303)
-    response.delete_cookie(LEARNER_COOKIE, path="/", httponly=True, samesite="lax")
+    forget_learner_cookie(response, request)
     response.headers["cache-control"] = "no-store"
     response.headers["clear-site-data"] = '"cookies"'
     response.headers["referrer-policy"] = "no-referrer"
     return response
+
+
+def revoke(engine: Engine, token: str) -> None:
+    """Revoke a learner's token in a write of its own."""
+    with write_session(engine) as session:
+        revoke_learner(token, session=session)
 
 
 @router.get("/help")
@@ -38,7 +57,6 @@ async def show_help(request: Request, cookie: CookieDep) -> Response:
 @router.post("/help/country")
 async def choose_country(
     request: Request,
-    settings: SettingsDep,
     cookie: CookieDep,
     country: Annotated[str, Form()] = "uk",
 ) -> Response:
@@ -46,7 +64,7 @@ async def choose_country(
     response = RedirectResponse(url_path(request, "show_help") + "#services", status_code=303)
     if country in COUNTRIES:
         chosen = LearnerCookie(token=cookie.token, country=country)
-        set_learner_cookie(response, chosen, request.app.state.secret_key, settings.secure_cookies)
+        set_learner_cookie(response, chosen, request)
     return response
 
 

@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from course.security.csrf import CSRF_COOKIE
+from course.security.cookies import CSRF_COOKIE
 from tests.pages import csrf_token, start_learner
 
 PAGES = ["/", "/start", "/help", "/privacy", "/does-not-exist", "/static/css/course.css"]
