@@ -1,8 +1,13 @@
-"""Friendly error pages: what went wrong and what to do next, never the internals."""
+"""Friendly error pages: what went wrong and what to do next, never the internals.
+
+Every error keeps its own status (a 405 its Allow header, a 429 its Retry-After), and no error
+page is ever cached.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,17 +20,30 @@ from course.web import RedirectTo, render
 log = logging.getLogger("course")
 
 ERROR_PAGES = {
+    400: ("error/400.html", "We could not read that"),
     403: ("error/403.html", "We could not accept that"),
     404: ("error/404.html", "Page not found"),
-    405: ("error/404.html", "Page not found"),
+    405: ("error/405.html", "That page cannot do that"),
+    413: ("error/413.html", "That was too much to send"),
+    415: ("error/415.html", "We could not read that"),
+    422: ("error/422.html", "We could not use that"),
+    429: ("error/429.html", "Too many at once"),
     500: ("error/500.html", "Something went wrong on our side"),
 }
 
 
-def error_page(request: Request, status_code: int) -> Response:
-    """A friendly page for an error status, without any internals."""
-    template, title = ERROR_PAGES.get(status_code, ERROR_PAGES[500])
-    return render(request, template, {"title": title}, status_code=status_code)
+def error_page(
+    request: Request, status_code: int, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A friendly page for an error status, without any internals, with the status kept.
+
+    A status without a page of its own gets the general page of its class (400 or 500)."""
+    fallback = 400 if 400 <= status_code < 500 else 500
+    template, title = ERROR_PAGES.get(status_code, ERROR_PAGES[fallback])
+    response = render(request, template, {"title": title}, status_code=status_code)
+    response.headers.update(headers or {})
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 async def refuse_forgery(request: Request) -> Response:
@@ -33,8 +51,13 @@ async def refuse_forgery(request: Request) -> Response:
     return error_page(request, 403)
 
 
+async def refuse_request(request: Request, status_code: int) -> Response:
+    """The page for a request refused before routing (too big, wrong type, too many)."""
+    return error_page(request, status_code)
+
+
 def add_error_pages(app: FastAPI) -> None:
-    """Friendly 403, 404 and 500 pages; redirects for pages that need an age band first."""
+    """Friendly pages for every error; redirects for pages that need an age band first."""
 
     @app.exception_handler(RedirectTo)
     async def redirect(_request: Request, exc: RedirectTo) -> Response:
@@ -42,11 +65,13 @@ def add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_page(request, exc.status_code if exc.status_code in ERROR_PAGES else 500)
+        return error_page(request, exc.status_code, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, _exc: RequestValidationError) -> Response:
-        return error_page(request, 404)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        # A path that does not fit its route (an unknown outcome) is a page that does not exist.
+        in_path = any(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+        return error_page(request, 404 if in_path else 422)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
