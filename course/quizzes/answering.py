@@ -19,6 +19,7 @@ from course.quizzes import scenarios
 from course.quizzes.grading import InvalidChoice
 from course.quizzes.items import Submission
 from course.quizzes.queries import record_step, scenario_paths, store_answer, undo_steps
+from course.stats import snapshots
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ChatResult:
 def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submission) -> str:
     """Store a first answer (a retry stores nothing new); returns the stored choice."""
     with write_session(engine) as session:
+        tally = snapshots.tally_for(where.learner_id, item_id, session=session)
         stored = store_answer(
             where.learner_id,
             where.quiz_slug,
@@ -51,6 +53,9 @@ def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submis
             session=session,
         )
         mark_seen(where.learner_id, session=session)
+        snapshots.count_answer(
+            tally, item_id, submission.choice, submission.correct, session=session
+        )
     return stored
 
 
@@ -116,12 +121,15 @@ def _store_ending(
     session: Session, where: Where, item: BranchingItem, state: scenarios.ScenarioState
 ) -> None:
     """The answer a chat's ending stands for: the ending's id, right when it is safe."""
+    tally = snapshots.tally_for(where.learner_id, item.id, session=session)
+    safe = state.node.ending == "safe"
     store_answer(
         where.learner_id,
         where.quiz_slug,
         item.id,
         state.node.id,
-        state.node.ending == "safe",
+        safe,
         where.content_version,
         session=session,
     )
+    snapshots.count_chat(tally, item, state.choices, state.node.id, safe, session=session)

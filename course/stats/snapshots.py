@@ -1,0 +1,159 @@
+"""Keeping each class's breakdowns up to date as its pupils answer: running totals and snapshots.
+
+The answer use cases (course/quizzes/answering.py) call these inside their one write
+transaction: `tally_for` before an answer is stored, then `count_answer` (or `count_chat` when a
+chat reaches its ending). Only a pupil's first answer to an item counts, and only for the class
+they belong to. Each count adds the pupil to the running totals of the question and, when the
+respondents reach a multiple of five, takes the snapshot that every view shows (`advance`).
+
+The totals say how many gave each exact answer (`ANSWER` + the stored choice) and how many were
+right (`CORRECT`), so they need no content to be kept; course/stats/categories.py turns them
+into options, warning signs, steps and chat choices when they are shown. A chat counts once, at
+its first ending: the ending reached, and the choice taken at each decision on the way there,
+each decision a question of its own (`<item id>/<node id>`).
+
+Concurrency: a transaction that counts locks the pupil's row, then their class's row, until it
+commits (PostgreSQL; SQLite takes the whole database at BEGIN IMMEDIATE). So the answers of one
+class are counted one after the other: two answers given at once never make two different
+snapshots of the same size, and a double click counts once. Every counting transaction takes
+the pupil before the class, so two of them never wait for each other in a circle.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from course.content.schema import BranchingItem
+from course.learning.models import Learner
+from course.quizzes.models import Answer
+from course.schools.models import SchoolClass
+from course.stats.models import BreakdownSnapshot
+from course.stats.suppress import Snapshot, advance
+
+CORRECT = "correct"  # right at the first attempt (a chat: its first ending was safe)
+ANSWER = "answer:"  # + the stored choice: option ids, a step order, an ending or a chat choice
+
+
+@dataclass(frozen=True)
+class ClassTally:
+    """A class whose totals this transaction may add to: its row is locked until commit."""
+
+    class_id: int
+
+
+def tally_for(learner_id: int, item_id: str, *, session: Session) -> ClassTally | None:
+    """Before a learner's answer is stored: their class, locked for this transaction, when the
+    answer will be their first to the item; None when it will not count (no class, or the
+    item was answered before)."""
+    class_id = session.scalar(
+        select(col(Learner.class_id))
+        .where(col(Learner.id) == learner_id)
+        .with_for_update(key_share=True)
+    )
+    if class_id is None:
+        return None
+    session.execute(
+        select(col(SchoolClass.id))
+        .where(col(SchoolClass.id) == class_id)
+        .with_for_update(key_share=True)
+    )
+    answered = session.scalar(
+        select(col(Answer.learner_id)).where(
+            col(Answer.learner_id) == learner_id, col(Answer.item_id) == item_id
+        )
+    )
+    return None if answered is not None else ClassTally(class_id)
+
+
+def answer_keys(choice: str, correct: bool) -> list[str]:
+    """What one answer adds to its question's totals."""
+    return [ANSWER + choice, *([CORRECT] if correct else [])]
+
+
+def count_answer(
+    tally: ClassTally | None, item_id: str, choice: str, correct: bool, *, session: Session
+) -> None:
+    """Count a first answer (as stored: its choice, and whether it was right) for the class."""
+    if tally is not None:
+        add_respondent(tally.class_id, {item_id: answer_keys(choice, correct)}, session=session)
+
+
+def count_chat(
+    tally: ClassTally | None,
+    item: BranchingItem,
+    path: Iterable[str],
+    ending_id: str,
+    safe: bool,
+    *,
+    session: Session,
+) -> None:
+    """Count a chat's first ending for the class: the ending, and each decision on the way."""
+    if tally is None:
+        return
+    questions = {item.id: answer_keys(ending_id, safe)}
+    for node_id, choice_id in decisions(item, path):
+        questions.setdefault(decision_question(item.id, node_id), [ANSWER + choice_id])
+    add_respondent(tally.class_id, questions, session=session)
+
+
+def decision_question(item_id: str, node_id: str) -> str:
+    """The question a decision in a chat is counted under."""
+    return f"{item_id}/{node_id}"
+
+
+def decisions(item: BranchingItem, path: Iterable[str]) -> list[tuple[str, str]]:
+    """The (node, choice) of each decision along a path of choice ids, from the start."""
+    taken = []
+    node = item.node(item.start)
+    for choice_id in path:
+        choice = next((c for c in node.choices if c.id == choice_id), None)
+        if choice is None:
+            break
+        taken.append((node.id, choice_id))
+        node = item.node(choice.next)
+    return taken
+
+
+def add_respondent(class_id: int, questions: Mapping[str, list[str]], *, session: Session) -> None:
+    """Add one respondent to each question's running totals; snapshot at each multiple of 5."""
+    query = select(BreakdownSnapshot).where(
+        col(BreakdownSnapshot.class_id) == class_id,
+        col(BreakdownSnapshot.question).in_(list(questions)),
+    )
+    rows = {row.question: row for row in session.scalars(query)}
+    for question, keys in questions.items():
+        row = rows.get(question) or BreakdownSnapshot(
+            class_id=class_id,
+            question=question,
+            respondents=0,
+            counts="{}",
+            live_respondents=0,
+            live_counts="{}",
+        )
+        live = Counter(json.loads(row.live_counts))
+        live.update(set(keys))
+        row.live_respondents += 1
+        row.live_counts = dump(live)
+        kept = advance(shown_snapshot(row.respondents, row.counts), row.live_respondents, live)
+        if kept is not None:
+            row.respondents, row.counts = kept.respondents, dump(kept.counts)
+        session.add(row)
+    session.flush()
+
+
+def shown_snapshot(respondents: int, counts: str) -> Snapshot | None:
+    """The snapshot a row holds (None before the first), from its stored columns."""
+    if respondents <= 0:
+        return None
+    return Snapshot(respondents, {str(key): int(n) for key, n in json.loads(counts).items()})
+
+
+def dump(counts: Mapping[str, int]) -> str:
+    """Totals as stored: JSON with sorted keys, zeros left out."""
+    return json.dumps({k: n for k, n in sorted(counts.items()) if n}, separators=(",", ":"))
