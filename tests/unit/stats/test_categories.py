@@ -1,0 +1,131 @@
+"""From the exact answers a snapshot counts to an item's categories: every type, and the rule
+that lets a school combine its classes before or after (the result of a sum is the sum of the
+results)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course.content.schema import BranchingItem, Catalogue, ChoiceItem, OrderItem
+from course.content.schema import RedFlagsItem as RedFlags
+from course.quizzes.grading import encode_choice, encode_order
+from course.stats import categories as cats
+from course.stats.snapshots import ANSWER, CORRECT
+from course.stats.suppress import STEP, Snapshot, combine
+
+
+def item(catalogue: Catalogue, item_id: str):  # type: ignore[no-untyped-def]
+    found = catalogue.item(item_id)
+    assert found is not None
+    return found[1]
+
+
+def test_a_multi_answer_counts_for_each_option_it_chose(catalogue: Catalogue) -> None:
+    multi = item(catalogue, "wis-warning-signs")
+    assert isinstance(multi, ChoiceItem)
+    raw = Snapshot(
+        5,
+        {
+            ANSWER + encode_choice(frozenset({"camera-broken", "move-app"})): 3,
+            ANSWER + encode_choice(frozenset({"profile-photos"})): 2,
+            CORRECT: 0,
+        },
+    )
+    derived = cats.item_snapshot(multi, raw)
+    assert derived is not None
+    assert dict(derived.counts) == {
+        CORRECT: 0,
+        "camera-broken": 3,
+        "move-app": 3,
+        "profile-photos": 2,
+    }
+    assert [c.id for c in cats.categories(multi)] == [o.id for o in multi.options]
+    assert {c.id: c.right for c in cats.categories(multi)}["profile-photos"] is False
+
+
+def test_red_flags_count_each_part_marked(catalogue: Catalogue) -> None:
+    red = item(catalogue, "pt-spot-the-pressure")
+    assert isinstance(red, RedFlags)
+    raw = Snapshot(5, {ANSWER + "countdown,good-luck": 5, CORRECT: 0})
+    derived = cats.item_snapshot(red, raw)
+    assert derived is not None
+    assert derived.counts["countdown"] == 5
+    assert derived.counts["good-luck"] == 5
+    notes = {c.id: c.note for c in cats.categories(red)}
+    assert notes["countdown"] == "warning sign"
+    assert notes["good-luck"] == "not a warning sign"
+
+
+def test_an_order_counts_each_step_in_its_right_place(catalogue: Catalogue) -> None:
+    order = item(catalogue, "wtd-first-steps-order")
+    assert isinstance(order, OrderItem)
+    right = tuple(step.id for step in order.steps)
+    swapped = (right[1], right[0], *right[2:])
+    raw = Snapshot(5, {ANSWER + encode_order(right): 2, ANSWER + encode_order(swapped): 3})
+    derived = cats.item_snapshot(order, raw)
+    assert derived is not None
+    assert derived.counts[right[0]] == 2  # only the right orders put the first two in place
+    assert derived.counts[right[1]] == 2
+    assert all(derived.counts[step] == 5 for step in right[2:])
+
+
+def test_a_chat_counts_its_endings_and_decisions_keep_only_offered_choices(
+    catalogue: Catalogue,
+) -> None:
+    chat = item(catalogue, "wtd-the-threat-chat")
+    assert isinstance(chat, BranchingItem)
+    endings = [node for node in chat.nodes if node.ending]
+    raw = Snapshot(5, {ANSWER + endings[0].id: 5, CORRECT: 0, ANSWER + "gone-since": 1})
+    derived = cats.item_snapshot(chat, raw)
+    assert derived is not None
+    assert derived.counts[endings[0].id] == 5
+    assert "gone-since" not in derived.counts  # content since removed is left out
+    node = cats.decision_nodes(chat)[0]
+    decision = cats.decision_snapshot(
+        node, Snapshot(5, {ANSWER + node.choices[0].id: 4, ANSWER + "not-here": 1})
+    )
+    assert decision is not None
+    assert dict(decision.counts) == {node.choices[0].id: 4}
+    assert cats.decision_snapshot(node, None) is None
+
+
+def test_plain_text_drops_tags_unescapes_and_cuts_at_a_word() -> None:
+    assert cats.plain("<p>Tom &amp; <em>Jerry</em></p>") == "Tom & Jerry"
+    long = cats.plain("<p>" + "word " * 100 + "</p>", limit=20)
+    assert long.endswith("…")
+    assert len(long) <= 21
+
+
+OPTIONS = ("camera-broken", "move-app", "too-nice-too-fast", "profile-photos", "same-team")
+answers = st.lists(
+    st.frozensets(st.sampled_from(OPTIONS), min_size=1).map(encode_choice), max_size=25
+)
+
+
+def counted(given_answers: list[str]) -> Snapshot | None:
+    """A class's snapshot after these answers, taken at the last multiple of five."""
+    settled = given_answers[: len(given_answers) - len(given_answers) % STEP]
+    if not settled:
+        return None
+    totals = Counter(ANSWER + a for a in settled)
+    return Snapshot(len(settled), dict(totals))
+
+
+@given(st.lists(answers, min_size=1, max_size=4), st.integers(5, 15))
+def test_a_school_may_combine_before_or_after_reading_the_categories(
+    catalogue: Catalogue, by_class: list[list[str]], k: int
+) -> None:
+    multi = item(catalogue, "wis-warning-signs")
+    snapshots = [counted(a) for a in by_class]
+    before = cats.item_snapshot(multi, combine(snapshots, k))
+    after = combine([cats.item_snapshot(multi, s) for s in snapshots], k)
+    if before is None or after is None:
+        assert before is None and after is None
+        return
+    assert before.respondents == after.respondents
+    assert {c: n for c, n in before.counts.items() if n} == {
+        c: n for c, n in after.counts.items() if n
+    }
