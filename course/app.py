@@ -21,6 +21,7 @@ from course.safety.routes import router as safety_router
 from course.schools.account_routes import include_teacher_accounts
 from course.schools.class_routes import router as class_router
 from course.schools.join_routes import router as join_router
+from course.schools.preview_routes import router as preview_router
 from course.schools.routes import router as schools_router
 from course.security.cookies import CookieNames
 from course.security.csrf import CsrfMiddleware
@@ -115,7 +116,7 @@ def mount_routes(app: FastAPI) -> None:
     app.router.add_route("/lessons/{slug}", show_lesson, methods=["GET"])
     app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
     routers = (learning_router, quizzes_router, safety_router, schools_router, film_router)
-    for router in (*routers, join_router, class_router):
+    for router in (*routers, join_router, class_router, preview_router):
         app.include_router(router)
     include_teacher_accounts(app)
     app.include_router(stats_router)
