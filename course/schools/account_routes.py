@@ -27,7 +27,13 @@ from course.schools.accounts import (
     set_password,
     text_problem,
 )
-from course.schools.deps import CurrentTeacher, CurrentVisit, MaybeTeacher, SignedInVisit
+from course.schools.deps import (
+    CurrentTeacher,
+    CurrentVisit,
+    MaybeTeacher,
+    NotAdmin,
+    SignedInVisit,
+)
 from course.schools.links import create_link, find_link, forget_links, use_link
 from course.schools.mail import (
     already_registered_mail,
@@ -39,7 +45,6 @@ from course.schools.mail import (
 )
 from course.schools.pages import (
     AttemptWait,
-    NotAdmin,
     form_errors,
     go_to,
     show_not_admin,

@@ -152,11 +152,19 @@ def current_teacher(request: Request) -> KnownTeacher:
     return current_visit(request).teacher
 
 
+class NotAdmin(HTTPException):
+    """A teacher asked for a page only their school's admin may use: a 403, with a page of its
+    own (course/schools/pages.py show_not_admin)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=403)
+
+
 def current_admin(request: Request) -> KnownTeacher:
     """The signed-in teacher when they are their school's admin; else the 403 page."""
     teacher = current_teacher(request)
     if not teacher.is_admin:
-        raise HTTPException(status_code=403)
+        raise NotAdmin()
     return teacher
 
 

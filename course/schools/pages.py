@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from course.security.rate import WINDOW_SECONDS, Counter, client_key, counter_for, wall_clock
 from course.web import render
@@ -38,13 +37,6 @@ NOTICES = {
     "two-factor-off": "Two-factor sign-in is turned off for your account.",
     "expired": "For your security you were signed out. Sign in again.",
 }
-
-
-class NotAdmin(StarletteHTTPException):
-    """A teacher asked for a page only their school's admin may see (a 403)."""
-
-    def __init__(self) -> None:
-        super().__init__(status_code=403)
 
 
 def teacher_page(

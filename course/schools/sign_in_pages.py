@@ -228,15 +228,15 @@ def set_up_two_factor(
 
 
 @router.post("/two-factor/off")
-def turn_off(
-    request: Request, engine: EngineDep, visit: SignedInVisit, password: Text = ""
+def switch_off_two_factor(
+    request: Request, engine: EngineDep, visit: SignedInVisit, off_password: Text = ""
 ) -> Response:
     """Turn two-factor sign-in off, with the password, unless the school requires it."""
     if visit.school_requires_two_factor or not visit.teacher.two_factor_enabled:
         return go_to(request, "show_two_factor")
     with write_session(engine) as session:
         teacher = teacher_by_id(visit.teacher.id, session=session)
-        right = verify_password(password, teacher.password_hash if teacher else None)
+        right = verify_password(off_password, teacher.password_hash if teacher else None)
         if right:
             turn_off_two_factor(visit.teacher.id, session=session)
     if not right:

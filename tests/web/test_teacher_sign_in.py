@@ -143,9 +143,7 @@ def test_every_sign_in_gets_a_new_token_and_ends_the_old_one(
     assert stored != second and len(str(stored)) == 64  # only the hash is kept
 
 
-def test_a_planted_session_cookie_is_not_kept_at_sign_in(
-    client: TestClient, mail: MailBox
-) -> None:
+def test_a_planted_session_cookie_is_not_kept_at_sign_in(client: TestClient, mail: MailBox) -> None:
     sign_up(client)
     planted = "f" * 43  # fixation: a token the attacker knows, planted before the sign-in
     client.cookies.set(TEACHER_COOKIE, planted, domain="testserver.local")
