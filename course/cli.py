@@ -1,4 +1,4 @@
-"""The `course` command: serve, migrate, purge, check-content."""
+"""The `course` command: serve, migrate, purge, check-content, create-teacher."""
 
 from __future__ import annotations
 
@@ -85,6 +85,68 @@ def check_content_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def create_teacher(args: argparse.Namespace) -> int:
+    """Create a confirmed admin teacher, of a new school or of an existing one (--school-id);
+    the password is asked for on the terminal, or read from standard input."""
+    import getpass
+
+    from course.db import create_db_engine, write_session
+    from course.schools.accounts import (
+        AccountError,
+        clean_text,
+        create_confirmed_admin,
+        email_problem,
+        normalise_email,
+        text_problem,
+    )
+    from course.schools.passwords import hash_password, password_problem
+
+    name, school, email = clean_text(args.name), clean_text(args.school or ""), args.email
+    email = normalise_email(email)
+    if args.school_id is None and not school:
+        print(
+            "give --school NAME (a new school) or --school-id ID (an existing one)", file=sys.stderr
+        )
+        return 2
+    school_problem = text_problem(school, "the school's name") if args.school_id is None else None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password for the new teacher: ")
+    problems = [
+        problem
+        for problem in (
+            text_problem(name, "the teacher's name"),
+            school_problem,
+            email_problem(email),
+            password_problem(password, about=(name, school, email)),
+        )
+        if problem
+    ]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    engine = create_db_engine(get_settings().sqlalchemy_url())
+    try:
+        with write_session(engine) as session:
+            teacher = create_confirmed_admin(
+                name,
+                email,
+                hash_password(password),
+                school_name=school,
+                school_id=args.school_id,
+                session=session,
+            )
+    except AccountError as error:
+        print(f"no teacher created: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"created admin {email} of school {teacher.school_id}; they can sign in now")
+    return 0
+
+
 def redact(url: str) -> str:
     """A database URL without its password."""
     if "@" not in url or "://" not in url:
@@ -115,6 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check_parser.add_argument("directory", nargs="?", help="folder holding lessons/ and quizzes/")
     check_parser.set_defaults(handler=check_content_command)
+    teacher_parser = commands.add_parser(
+        "create-teacher", help="create a confirmed admin teacher (asks for the password)"
+    )
+    teacher_parser.add_argument("--name", required=True, help="the teacher's name")
+    teacher_parser.add_argument("--email", required=True, help="the teacher's email address")
+    where = teacher_parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--school", help="the name of a new school, of which they are the admin")
+    where.add_argument("--school-id", type=int, help="an existing school's id, to add an admin to")
+    teacher_parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    teacher_parser.set_defaults(handler=create_teacher)
     return parser
 
 

@@ -222,3 +222,29 @@ def turn_off_two_factor(teacher_id: int, *, session: Session) -> None:
     """Forget the teacher's authenticator secret and recovery codes."""
     session.execute(update(Teacher).where(col(Teacher.id) == teacher_id).values(totp_secret=None))
     forget_recovery_codes(teacher_id, session=session)
+
+
+class AccountError(ValueError):
+    """A teacher account that cannot be made as asked (the message says why)."""
+
+
+def create_confirmed_admin(
+    name: str,
+    email: str,
+    password_hash: str,
+    *,
+    session: Session,
+    school_name: str = "",
+    school_id: int | None = None,
+) -> Teacher:
+    """An operator's new admin (`course create-teacher`), already confirmed: of a new school
+    named `school_name`, or of the existing school `school_id`."""
+    if find_teacher(email, session=session) is not None:
+        raise AccountError(f"{email} already has an account")
+    if school_id is None:
+        school_id = create_school(school_name, session=session).id
+    elif school_by_id(school_id, session=session) is None:
+        raise AccountError(f"there is no school with id {school_id}")
+    return add_teacher(
+        school_id, name, email, password_hash, is_admin=True, email_confirmed=True, session=session
+    )
