@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format check-content migrate bench browsers clean film
+.PHONY: run test check lint format check-content migrate bench crowd browsers clean film
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ film: $(STAMP) browsers
 ## bench: requests per second and latency of the app against a bare FastAPI route
 bench: $(STAMP)
 	$(BIN)/python tests/perf/bench.py
+
+## crowd: 50, 200 and 800 learners starting and answering at once, on SQLite and PostgreSQL
+crowd: $(STAMP)
+	$(BIN)/python -m tests.perf.crowd $(CROWD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
