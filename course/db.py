@@ -3,17 +3,28 @@
 Query functions take a keyword-only `session` and never commit. A use case (a route, or a named
 function such as `take_decision`) opens one `write_session`, makes all its writes in it, and the
 session commits once when the block ends, or rolls everything back if anything raised.
+
+SQLite has one writer at a time, so writers queue instead of failing: in each process, writers
+to one SQLite file take turns on a lock of their own (`write_session` holds it for the whole
+transaction), so only one thread per process ever waits on SQLite's file lock, and only for the
+other processes' writers; that wait is SQLite's busy timeout, tried again a few times. The
+figures are in docs/OPERATIONS.md, "Many writers at once". PostgreSQL needs none of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Engine, ForeignKey, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Field, Session, SQLModel
 
@@ -33,6 +44,14 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # Plain reads send no BEGIN at all: each statement reads a consistent snapshot on its own.
 WRITE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 MIGRATE = {"sqlite_begin": "BEGIN"}
+
+# How long a SQLite writer waits for another process's writer: SQLite waits BUSY_TIMEOUT_SECONDS
+# (polling), and BEGIN is tried BEGIN_ATTEMPTS times, so up to 30 s in all before an error.
+BUSY_TIMEOUT_SECONDS = 5
+BEGIN_ATTEMPTS = 6
+RETRY_PAUSE_SECONDS = 0.01
+# How long a writer waits for its turn in this process before giving up (a stuck transaction).
+TURN_TIMEOUT_SECONDS = 30.0
 
 
 def today() -> dt.date:
@@ -56,7 +75,8 @@ def create_db_engine(url: str) -> Engine:
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     # SQLite connections are cheap; the request threadpool has 40 threads.
     pool = {} if in_memory else {"pool_size": 10, "max_overflow": 30}
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **pool)
+    connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS}
+    engine = create_engine(url, connect_args=connect_args, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -67,7 +87,7 @@ def create_db_engine(url: str) -> Engine:
             "journal_mode=WAL",
             "synchronous=FULL",
             "foreign_keys=ON",
-            "busy_timeout=5000",
+            f"busy_timeout={round(BUSY_TIMEOUT_SECONDS * 1000)}",
             "secure_delete=ON",  # deleted rows are overwritten, not left in free space
         ):
             cursor.execute(f"PRAGMA {pragma}")
@@ -77,16 +97,79 @@ def create_db_engine(url: str) -> Engine:
     def _on_begin(connection: Any) -> None:
         begin = connection.get_execution_options().get("sqlite_begin")
         if begin:
-            connection.exec_driver_sql(begin)
+            _begin(connection, begin)
 
     return engine
 
 
+def _begin(connection: Any, statement: str) -> None:
+    """BEGIN on SQLite; while another process holds the write lock past the busy timeout, try
+    again after a short pause, BEGIN_ATTEMPTS times in all."""
+    for attempt in range(1, BEGIN_ATTEMPTS + 1):
+        try:
+            connection.exec_driver_sql(statement)
+            return
+        except OperationalError as error:
+            if attempt == BEGIN_ATTEMPTS or not is_busy(error):
+                raise
+            time.sleep(RETRY_PAUSE_SECONDS * attempt)
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the lock (SQLITE_BUSY)."""
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+# The writers' turns: one lock per SQLite file in this process, and the files each thread is
+# writing to now (a second write_session on the same file in the same thread could never start).
+_TURNS: dict[str, threading.Lock] = {}
+_TURNS_GUARD = threading.Lock()
+_WRITING = threading.local()
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """The SQLite database file behind the engine, or None (PostgreSQL, or in memory)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return os.path.realpath(database)
+
+
+@contextmanager
+def writer_turn(engine: Engine) -> Iterator[None]:
+    """Wait for this process's turn to write to the engine's SQLite file, and hold it.
+
+    Writers queue here, each in its own thread, holding no connection, so only one thread per
+    process meets SQLite's own lock. Nothing to wait for on PostgreSQL or in memory."""
+    path = _sqlite_file(engine)
+    if path is None:
+        yield
+        return
+    writing: set[str] = _WRITING.__dict__.setdefault("files", set())
+    if path in writing:
+        raise RuntimeError(f"this thread is already writing to {path}: use that write_session")
+    with _TURNS_GUARD:
+        turn = _TURNS.setdefault(path, threading.Lock())
+    if not turn.acquire(timeout=TURN_TIMEOUT_SECONDS):
+        raise TimeoutError(f"no turn to write to {path} in {TURN_TIMEOUT_SECONDS:.0f}s")
+    writing.add(path)
+    try:
+        yield
+    finally:
+        writing.discard(path)
+        turn.release()
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One use case's write transaction: the write lock at once on SQLite, one commit at the
-    end, and nothing kept if anything in the block raised."""
-    with Session(engine.execution_options(**WRITE), expire_on_commit=False) as session:
+    """One use case's write transaction: the write lock at once on SQLite (after this process's
+    other writers, in turn), one commit at the end, and nothing kept if anything in the block
+    raised. Call it from a thread (a sync route), never on the event loop: it may wait."""
+    with (
+        writer_turn(engine),
+        Session(engine.execution_options(**WRITE), expire_on_commit=False) as session,
+    ):
         yield session
         session.commit()
 
