@@ -132,7 +132,7 @@ def show_code_step(request: Request, visit: PendingVisit) -> Response:
 
 
 @router.post("/sign-in/code")
-def enter_code(
+def check_sign_in_code(
     request: Request,
     engine: EngineDep,
     visit: PendingVisit,
