@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
         settings=settings,
         secret=secret_key,
         start_path=app.url_path_for("start_course"),
+        join_prefix=app.url_path_for("show_join") + "/",  # joining a class creates a learner
         refuse=refuse_request,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.secure_cookies)

@@ -25,9 +25,13 @@ def serve(args: argparse.Namespace) -> int:
     if problems:
         return 1
     settings.resolved_secret_key()  # create it once, before workers race to
+    from course.serving import HTTP_PROTOCOL, log_config
+
     uvicorn.run(
         "course.app:create_app",
         factory=True,
+        http=HTTP_PROTOCOL,  # uvicorn's own 400s carry our security headers
+        log_config=log_config(),  # the app's own log lines (the daily purge's count) too
         host=settings.host,
         port=settings.port,
         workers=settings.workers,

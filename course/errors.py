@@ -43,6 +43,10 @@ def error_page(
     response = render(request, template, {"title": title}, status_code=status_code)
     response.headers.update(headers or {})
     response.headers["cache-control"] = "no-store"
+    if request.headers.get("hx-request") == "true":
+        # htmx swaps error answers too: a whole page replaces the page, not the item it came from.
+        response.headers["hx-retarget"] = "body"
+        response.headers["hx-reswap"] = "outerHTML"
     return response
 
 

@@ -7,8 +7,11 @@ default) writes that answer with the same security headers and no-store as every
 
 from __future__ import annotations
 
+import copy
 import os
+from typing import Any
 
+from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from course.security.headers import security_headers
@@ -38,3 +41,11 @@ class SafeHttpToolsProtocol(HttpToolsProtocol):
 
 
 HTTP_PROTOCOL = f"{__name__}:{SafeHttpToolsProtocol.__name__}"
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, plus the app's `course` logger at INFO (never an address: the access
+    log is off)."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["course"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config

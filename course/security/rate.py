@@ -152,8 +152,9 @@ def counter_for(settings: Settings) -> Counter:
 class RateLimitMiddleware:
     """Answers 429, with Retry-After, to an address past its limit for this minute.
 
-    Every state change counts against posts_per_minute; POST to `start_path` (which creates a
-    learner) also against starts_per_minute. Safe methods are never counted.
+    Every state change counts against posts_per_minute; a POST to `start_path`, or to a path
+    under `join_prefix` (each creates a learner), also against starts_per_minute. Safe methods
+    are never counted.
     """
 
     def __init__(
@@ -163,11 +164,13 @@ class RateLimitMiddleware:
         settings: Settings,
         secret: str,
         start_path: str,
+        join_prefix: str = "",
         refuse: Refuser,
     ) -> None:
         self.app = app
         self.secret = secret
         self.start_path = start_path
+        self.join_prefix = join_prefix
         self.refuse = refuse
         self.posts = settings.posts_per_minute
         self.starts = settings.starts_per_minute
@@ -184,7 +187,11 @@ class RateLimitMiddleware:
         window = int(now // WINDOW_SECONDS)
         key = client_key(scope, self.secret)
         over = await self.counter.hit(f"post:{key}", window) > self.posts
-        if not over and scope["method"] == "POST" and scope["path"] == self.start_path:
+        path: str = scope["path"]
+        creates = path == self.start_path or (
+            bool(self.join_prefix) and path.startswith(self.join_prefix)
+        )
+        if not over and scope["method"] == "POST" and creates:
             over = await self.counter.hit(f"start:{key}", window) > self.starts
         if not over:
             await self.app(scope, receive, send)

@@ -230,3 +230,11 @@ def test_the_server_error_page_is_never_cached(app: FastAPI) -> None:
 
     with TestClient(app, raise_server_exceptions=False) as client:
         assert_our_page(client.get("/boom"), 500, "Something went wrong on our side")
+
+
+def test_an_error_page_for_htmx_replaces_the_whole_page(client: TestClient) -> None:
+    response = client.post("/start", headers={"HX-Request": "true"})  # no CSRF token: a 403
+    assert response.status_code == 403
+    assert response.headers["hx-retarget"] == "body"
+    assert response.headers["hx-reswap"] == "outerHTML"
+    assert "<body" in response.text
