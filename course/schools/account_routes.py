@@ -174,7 +174,8 @@ def send_confirmation(
 @router.get("/change-password")
 def show_change_password(request: Request, teacher: CurrentTeacher) -> Response:
     """The form to change one's password."""
-    return teacher_page(request, "teachers/change_password.html", {"title": "Change your password"})
+    context = {"title": "Change your password", "teacher": teacher}
+    return teacher_page(request, "teachers/change_password.html", context)
 
 
 @router.post("/change-password")
@@ -199,7 +200,7 @@ def change_password(
     if problem:
         errors["new_password"] = problem
     if errors:
-        context = {"title": "Change your password"}
+        context = {"title": "Change your password", "teacher": teacher}
         return form_errors(request, "teachers/change_password.html", errors, context)
     with write_session(engine) as session:
         set_password(teacher.id, hash_password(new_password), session=session)
