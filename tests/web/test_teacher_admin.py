@@ -158,10 +158,8 @@ def test_a_teacher_who_is_not_the_admin_gets_403_on_admin_pages(
     invite(client)
     with TestClient(app, follow_redirects=False) as grace:
         accept(grace, mail.last_link(INVITEE))
-        if method == "get":
-            response = grace.get(path)
-        else:
-            response = post_form(grace, ANY_FORM, path, data)
+        get = method == "get"
+        response = grace.get(path) if get else post_form(grace, ANY_FORM, path, data)
         assert response.status_code == 403
         assert "Only your school’s admin can do this" in response.text
         assert response.headers["cache-control"] == "no-store"
