@@ -1,23 +1,21 @@
-"""What a question's totals mean: from the exact answers a snapshot counts to the categories a
-teacher reads (options, warning signs, steps in place, endings, chat choices). Pure functions.
+"""What a question's totals mean: from the totals a snapshot keeps to the categories a teacher
+reads (options, warning signs, steps in place, endings, chat choices). Pure functions.
 
-A snapshot counts each exact answer (course/stats/snapshots.py); here an item's content turns
-it into a snapshot of the same respondents over the item's categories, which then goes through
-`suppress` like any other. Each respondent adds at most one to a category, so the result is a
-valid snapshot; and the sum of classes' results equals the result of their sum, so a school's
-`combine` may be taken before or after.
+A snapshot's totals need no content (course/stats/snapshots.py); here an item's content picks
+out of them a snapshot of the same respondents over the item's categories, which then goes
+through `suppress` like any other. Each respondent adds at most one to a category, so the result
+is a valid snapshot; and the result of a sum is the sum of the results, so a school's `combine`
+may be taken before or after. Content removed since an answer was given is left out.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from course.content.schema import BranchingItem, ChoiceItem, Item, Node, OrderItem, RedFlagsItem
-from course.quizzes.grading import decode_choice, decode_order, grade_order
-from course.stats.snapshots import ANSWER, CORRECT
+from course.stats.snapshots import CHOSE, CORRECT, PLACED
 from course.stats.suppress import Snapshot
 
 _TAG = re.compile(r"<[^>]*>")
@@ -92,39 +90,23 @@ def decision_nodes(item: BranchingItem) -> tuple[Node, ...]:
     return tuple(node for node in item.nodes if node.ending is None and node.choices)
 
 
-def answers(snapshot: Snapshot) -> Mapping[str, int]:
-    """The exact answers a snapshot counts, by stored choice."""
-    return {
-        key.removeprefix(ANSWER): n for key, n in snapshot.counts.items() if key.startswith(ANSWER)
-    }
-
-
 def item_snapshot(item: Item, snapshot: Snapshot | None) -> Snapshot | None:
-    """An item's snapshot of exact answers as its categories, plus CORRECT."""
+    """An item's snapshot as its categories, plus CORRECT: the options chosen, the parts
+    marked, the steps in their right place, or the ending reached."""
     if snapshot is None:
         return None
-    known = {category.id for category in categories(item)}
-    totals: dict[str, int] = {CORRECT: snapshot.counts.get(CORRECT, 0)}
-    for choice, n in answers(snapshot).items():
-        for category in _chosen(item, choice) & known:  # content since removed is left out
-            totals[category] = totals.get(category, 0) + n
-    return Snapshot(snapshot.respondents, totals)
+    counts = snapshot.counts
+    if isinstance(item, OrderItem):
+        keys = {s.id: f"{PLACED}{n}:{s.id}" for n, s in enumerate(item.steps, start=1)}
+    else:
+        keys = {category.id: CHOSE + category.id for category in categories(item)}
+    totals = {category: counts.get(key, 0) for category, key in keys.items()}
+    return Snapshot(snapshot.respondents, {CORRECT: counts.get(CORRECT, 0), **totals})
 
 
 def decision_snapshot(node: Node, snapshot: Snapshot | None) -> Snapshot | None:
-    """A decision's snapshot of exact answers as the choices taken there."""
+    """A decision's snapshot as the choices taken there."""
     if snapshot is None:
         return None
-    known = {choice.id for choice in node.choices}
-    taken = {choice: n for choice, n in answers(snapshot).items() if choice in known}
-    return Snapshot(snapshot.respondents, taken)
-
-
-def _chosen(item: Item, choice: str) -> frozenset[str]:
-    """The categories one stored answer falls in."""
-    if isinstance(item, ChoiceItem | RedFlagsItem):
-        return decode_choice(choice)
-    if isinstance(item, OrderItem):
-        placed = grade_order(item, decode_order(choice)).placed
-        return frozenset(p.step.id for p in placed if p.in_place)
-    return frozenset((choice,))  # a chat: the ending reached
+    counts = snapshot.counts
+    return Snapshot(snapshot.respondents, {c.id: counts.get(CHOSE + c.id, 0) for c in node.choices})

@@ -6,11 +6,14 @@ chat reaches its ending). Only a pupil's first answer to an item counts, and onl
 they belong to. Each count adds the pupil to the running totals of the question and, when the
 respondents reach a multiple of five, takes the snapshot that every view shows (`advance`).
 
-The totals say how many gave each exact answer (`ANSWER` + the stored choice) and how many were
-right (`CORRECT`), so they need no content to be kept; course/stats/categories.py turns them
-into options, warning signs, steps and chat choices when they are shown. A chat counts once, at
-its first ending: the ending reached, and the choice taken at each decision on the way there,
-each decision a question of its own (`<item id>/<node id>`).
+The totals need no content to be kept: an answer adds one to `CORRECT` when it was right, to
+`CHOSE` + each id its stored choice holds (an option, a part, a step), and to `PLACED` + "n:id"
+for the place n each id holds in it (what an order item needs; for the others a harmless extra
+total). So a row holds at most a few dozen totals, however many pupils answered, and
+course/stats/categories.py reads them as options, warning signs, steps in place, endings and
+chat choices when they are shown. A chat counts once, at its first ending: the ending reached,
+and the choice taken at each decision on the way there, each decision a question of its own
+(`<item id>/<node id>`).
 
 Concurrency: a transaction that counts locks the pupil's row, then their class's row, until it
 commits (PostgreSQL; SQLite takes the whole database at BEGIN IMMEDIATE). So the answers of one
@@ -37,7 +40,8 @@ from course.stats.models import BreakdownSnapshot
 from course.stats.suppress import Snapshot, advance
 
 CORRECT = "correct"  # right at the first attempt (a chat: its first ending was safe)
-ANSWER = "answer:"  # + the stored choice: option ids, a step order, an ending or a chat choice
+CHOSE = "chose:"  # + an id the answer holds: an option, a part, a step, an ending, a chat choice
+PLACED = "placed:"  # + "<n>:<id>": the id is the n-th of the answer (an order item's steps)
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,11 @@ def tally_for(learner_id: int, item_id: str, *, session: Session) -> ClassTally 
 
 
 def answer_keys(choice: str, correct: bool) -> list[str]:
-    """What one answer adds to its question's totals."""
-    return [ANSWER + choice, *([CORRECT] if correct else [])]
+    """What one stored answer adds to its question's totals."""
+    ids = [part for part in choice.split(",") if part]
+    chose = [CHOSE + i for i in ids]
+    placed = [f"{PLACED}{n}:{i}" for n, i in enumerate(ids, start=1)]
+    return [*chose, *placed, *([CORRECT] if correct else [])]
 
 
 def count_answer(
@@ -96,9 +103,9 @@ def count_chat(
     """Count a chat's first ending for the class: the ending, and each decision on the way."""
     if tally is None:
         return
-    questions = {item.id: answer_keys(ending_id, safe)}
+    questions = {item.id: [CHOSE + ending_id, *([CORRECT] if safe else [])]}
     for node_id, choice_id in decisions(item, path):
-        questions.setdefault(decision_question(item.id, node_id), [ANSWER + choice_id])
+        questions.setdefault(decision_question(item.id, node_id), [CHOSE + choice_id])
     add_respondent(tally.class_id, questions, session=session)
 
 

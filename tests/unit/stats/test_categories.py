@@ -13,7 +13,7 @@ from course.content.schema import BranchingItem, Catalogue, ChoiceItem, OrderIte
 from course.content.schema import RedFlagsItem as RedFlags
 from course.quizzes.grading import encode_choice, encode_order
 from course.stats import categories as cats
-from course.stats.snapshots import ANSWER, CORRECT
+from course.stats.snapshots import CHOSE, answer_keys
 from course.stats.suppress import STEP, Snapshot, combine
 
 
@@ -23,21 +23,22 @@ def item(catalogue: Catalogue, item_id: str):  # type: ignore[no-untyped-def]
     return found[1]
 
 
+def totals(answers: dict[str, int]) -> Snapshot:
+    """A snapshot of these stored answers (none of them right), as the answer route keeps it."""
+    counts: Counter[str] = Counter()
+    for choice, times in answers.items():
+        for key in answer_keys(choice, False):
+            counts[key] += times
+    return Snapshot(sum(answers.values()), dict(counts))
+
+
 def test_a_multi_answer_counts_for_each_option_it_chose(catalogue: Catalogue) -> None:
     multi = item(catalogue, "wis-warning-signs")
     assert isinstance(multi, ChoiceItem)
-    raw = Snapshot(
-        5,
-        {
-            ANSWER + encode_choice(frozenset({"camera-broken", "move-app"})): 3,
-            ANSWER + encode_choice(frozenset({"profile-photos"})): 2,
-            CORRECT: 0,
-        },
-    )
+    raw = totals({encode_choice(frozenset({"camera-broken", "move-app"})): 3, "profile-photos": 2})
     derived = cats.item_snapshot(multi, raw)
     assert derived is not None
-    assert dict(derived.counts) == {
-        CORRECT: 0,
+    assert {c: n for c, n in derived.counts.items() if n} == {
         "camera-broken": 3,
         "move-app": 3,
         "profile-photos": 2,
@@ -49,7 +50,7 @@ def test_a_multi_answer_counts_for_each_option_it_chose(catalogue: Catalogue) ->
 def test_red_flags_count_each_part_marked(catalogue: Catalogue) -> None:
     red = item(catalogue, "pt-spot-the-pressure")
     assert isinstance(red, RedFlags)
-    raw = Snapshot(5, {ANSWER + "countdown,good-luck": 5, CORRECT: 0})
+    raw = totals({"countdown,good-luck": 5})
     derived = cats.item_snapshot(red, raw)
     assert derived is not None
     assert derived.counts["countdown"] == 5
@@ -64,7 +65,7 @@ def test_an_order_counts_each_step_in_its_right_place(catalogue: Catalogue) -> N
     assert isinstance(order, OrderItem)
     right = tuple(step.id for step in order.steps)
     swapped = (right[1], right[0], *right[2:])
-    raw = Snapshot(5, {ANSWER + encode_order(right): 2, ANSWER + encode_order(swapped): 3})
+    raw = totals({encode_order(right): 2, encode_order(swapped): 3})
     derived = cats.item_snapshot(order, raw)
     assert derived is not None
     assert derived.counts[right[0]] == 2  # only the right orders put the first two in place
@@ -78,17 +79,17 @@ def test_a_chat_counts_its_endings_and_decisions_keep_only_offered_choices(
     chat = item(catalogue, "wtd-the-threat-chat")
     assert isinstance(chat, BranchingItem)
     endings = [node for node in chat.nodes if node.ending]
-    raw = Snapshot(5, {ANSWER + endings[0].id: 5, CORRECT: 0, ANSWER + "gone-since": 1})
+    raw = Snapshot(5, {CHOSE + endings[0].id: 4, CHOSE + "gone-since": 1})
     derived = cats.item_snapshot(chat, raw)
     assert derived is not None
-    assert derived.counts[endings[0].id] == 5
+    assert derived.counts[endings[0].id] == 4
     assert "gone-since" not in derived.counts  # content since removed is left out
     node = cats.decision_nodes(chat)[0]
     decision = cats.decision_snapshot(
-        node, Snapshot(5, {ANSWER + node.choices[0].id: 4, ANSWER + "not-here": 1})
+        node, Snapshot(5, {CHOSE + node.choices[0].id: 4, CHOSE + "not-here": 1})
     )
     assert decision is not None
-    assert dict(decision.counts) == {node.choices[0].id: 4}
+    assert {c: n for c, n in decision.counts.items() if n} == {node.choices[0].id: 4}
     assert cats.decision_snapshot(node, None) is None
 
 
@@ -110,8 +111,7 @@ def counted(given_answers: list[str]) -> Snapshot | None:
     settled = given_answers[: len(given_answers) - len(given_answers) % STEP]
     if not settled:
         return None
-    totals = Counter(ANSWER + a for a in settled)
-    return Snapshot(len(settled), dict(totals))
+    return totals(Counter(settled))
 
 
 @given(st.lists(answers, min_size=1, max_size=4), st.integers(5, 15))

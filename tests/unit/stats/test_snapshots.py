@@ -16,7 +16,14 @@ from course.db import create_db_engine, write_session
 from course.quizzes.answering import restart
 from course.schools.classes import delete_class
 from course.schools.models import SchoolClass
-from course.stats.snapshots import ANSWER, CORRECT, decision_question, decisions
+from course.stats.snapshots import (
+    CHOSE,
+    CORRECT,
+    PLACED,
+    answer_keys,
+    decision_question,
+    decisions,
+)
 from tests.unit.stats.rows import (
     add_class,
     add_learners,
@@ -57,7 +64,11 @@ def test_a_first_answer_counts_for_the_class_and_a_retry_does_not(
     row = snapshot_row(engine, class_id, CHOICE)
     assert row is not None
     assert row.live_respondents == 1
-    assert json.loads(row.live_counts) == {ANSWER + "criminal": 1, CORRECT: 1}
+    assert json.loads(row.live_counts) == {
+        CHOSE + "criminal": 1,
+        PLACED + "1:criminal": 1,
+        CORRECT: 1,
+    }
     assert row.respondents == 0  # no snapshot before five
 
 
@@ -80,7 +91,13 @@ def test_a_snapshot_is_taken_at_five_and_holds_until_ten(
     first = shown(engine, class_id, CHOICE)
     assert first is not None
     assert first.respondents == 5
-    assert dict(first.counts) == {ANSWER + "criminal": 4, ANSWER + "sam": 1, CORRECT: 4}
+    assert dict(first.counts) == {
+        CHOSE + "criminal": 4,
+        PLACED + "1:criminal": 4,
+        CHOSE + "sam": 1,
+        PLACED + "1:sam": 1,
+        CORRECT: 4,
+    }
     for pupil in pupils[5:9]:  # four more, all different: the snapshot does not move
         answer(engine, catalogue, pupil, CHOICE, ["both"])
         assert shown(engine, class_id, CHOICE) == first
@@ -88,7 +105,7 @@ def test_a_snapshot_is_taken_at_five_and_holds_until_ten(
     second = shown(engine, class_id, CHOICE)
     assert second is not None
     assert second.respondents == 10
-    assert second.counts[ANSWER + "both"] == 5
+    assert second.counts[CHOSE + "both"] == 5
 
 
 def test_every_item_type_is_counted_by_its_stored_answer(
@@ -99,7 +116,19 @@ def test_every_item_type_is_counted_by_its_stored_answer(
         stored = answer(engine, catalogue, pupil, item_id, right_choice(catalogue, item_id))
         row = snapshot_row(engine, class_id, item_id)
         assert row is not None
-        assert json.loads(row.live_counts) == {ANSWER + stored: 1, CORRECT: 1}
+        assert json.loads(row.live_counts) == dict.fromkeys(answer_keys(stored, True), 1)
+
+
+def test_an_answer_adds_each_id_it_holds_and_its_place() -> None:
+    assert answer_keys("b,a,c", False) == [
+        CHOSE + "b",
+        CHOSE + "a",
+        CHOSE + "c",
+        PLACED + "1:b",
+        PLACED + "2:a",
+        PLACED + "3:c",
+    ]
+    assert answer_keys("a", True) == [CHOSE + "a", PLACED + "1:a", CORRECT]
 
 
 def test_a_chat_counts_its_first_ending_and_each_decision_on_the_way(
@@ -117,7 +146,7 @@ def test_a_chat_counts_its_first_ending_and_each_decision_on_the_way(
     for node_id, choice_id in taken:
         row = snapshot_row(engine, class_id, decision_question(CHAT, node_id))
         assert row is not None
-        assert json.loads(row.live_counts) == {ANSWER + choice_id: 1}
+        assert json.loads(row.live_counts) == {CHOSE + choice_id: 1}
     # Starting again and reaching another ending counts nothing more.
     restart(engine, where(catalogue, pupil, CHAT), item)
     walk_chat(engine, catalogue, pupil, CHAT, [1])
@@ -174,8 +203,10 @@ def test_answers_given_at_once_are_each_counted_once(
     assert row is not None
     assert row.live_respondents == 20
     assert json.loads(row.live_counts) == {
-        ANSWER + "criminal": 15,
-        ANSWER + "sam": 5,
+        CHOSE + "criminal": 15,
+        PLACED + "1:criminal": 15,
+        CHOSE + "sam": 5,
+        PLACED + "1:sam": 5,
         CORRECT: 15,
     }
     assert row.respondents == 20
