@@ -1,94 +1,28 @@
-"""A class's and a school's statistics, as the dashboard, its fragment and the CSV show them.
+"""A class's and a school's statistics, as the dashboards, their fragment and the CSV show them.
 
-Counts of pupils (joined, started, completed, skipped, the film) are exact, from a handful of
-grouped queries whose cost follows the size of the class, not of the school or of the whole
-database. Every breakdown (shares of answers, chat choice maps, red-flag detection rates) comes
-from the class's snapshots (course/stats/snapshots.py) and goes through `suppress` in one place,
-`figure`; nothing here reads a running total or an individual answer for showing.
+Counts of pupils (joined, started, completed, skipped, completed every lesson, the film) are
+exact, from grouped counts (course/stats/queries.py). Every breakdown (shares of answers, chat
+choice maps, red-flag detection rates) comes from stored snapshots through `combine` and
+`suppress`, in course/stats/figures.py; nothing here reads a running total or an answer.
 
-"Started" a lesson means the pupil left any trace of it: they finished it (completed), skipped
-it, or answered anything in its quiz (an answer, or a step in one of its chats). Opening a page
-stores nothing, so a pupil who only read a lesson counts as started once they finish it.
-A skipped lesson is never counted as completed.
-
-Query functions take a keyword-only `session` and never commit (see course/db.py).
+"Started" a lesson means the pupil left a trace of it: they completed it, skipped it, or
+answered anything in its quiz (an answer, or a step in one of its chats). Opening a page stores
+nothing, so a pupil who has only read a lesson is not counted yet. A skipped lesson is never
+counted as completed. On the school view, "started" means started at least one lesson.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, case, exists, func, literal, or_, select, union
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from course.content.schema import BranchingItem, Catalogue, ChoiceItem, Item, Lesson, OrderItem
-from course.content.schema import RedFlagsItem as RedFlags
-from course.db import today
-from course.film.models import FilmEvent
-from course.learning.models import Learner, LessonProgress
-from course.quizzes.models import Answer, ScenarioStep
+from course.content.schema import Catalogue, Item, Lesson
 from course.schools.models import School, SchoolClass
-from course.stats import categories as cats
-from course.stats.models import BreakdownSnapshot
-from course.stats.snapshots import CORRECT, decision_question, shown_snapshot
-from course.stats.suppress import Hidden, Snapshot, combine, exact_count, suppress
-
-WORTH_DISCUSSING_BELOW = 50  # percent right at the first attempt
-RIGHT_FIRST_TIME = "right at the first attempt"
-PROMPT_LENGTH = 240
-
-
-# --- what is shown -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One category of a shown breakdown: how it reads, its share, and what it is."""
-
-    label: str
-    share: str  # "45%", "all or nearly all", "none or almost none"
-    percent: int
-    right: bool | None
-    note: str
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One breakdown as a teacher sees it: its bars, or why it is held back."""
-
-    key: str  # the question, for ids in the page and the CSV
-    title: str
-    bars: tuple[Bar, ...] = ()
-    right: Bar | None = None  # right at the first attempt, for a graded question
-    respondents: int = 0  # how many answers the shown snapshot holds (a multiple of 5)
-    held_back: str | None = None
-
-    @property
-    def shown(self) -> bool:
-        return self.held_back is None
-
-
-@dataclass(frozen=True)
-class QuestionStats:
-    """One quiz item: right at the first attempt, the commonest mistake, every category."""
-
-    item_id: str
-    kind: str
-    lesson: str
-    prompt: str
-    figure: Figure
-    right: str | None  # the share right at the first attempt; None while held back
-    right_percent: int | None
-    mistake_measure: str  # e.g. "most chosen wrong answer"
-    mistake: str | None  # the category, when one stands out
-    decisions: tuple[Figure, ...] = ()  # a chat's choice map, one figure per decision
-
-    @property
-    def worth_discussing(self) -> bool:
-        """Most of the group got it wrong at the first attempt."""
-        return self.right_percent is not None and self.right_percent < WORTH_DISCUSSING_BELOW
+from course.stats import queries
+from course.stats.figures import QuestionStats, ordered, question_stats
+from course.stats.suppress import exact_count
 
 
 @dataclass(frozen=True)
@@ -148,101 +82,6 @@ class SchoolStats:
     min_group: int
 
 
-# --- the one path from a snapshot to what is shown -----------------------------------------
-
-
-def figure(
-    key: str,
-    title: str,
-    snapshot: Snapshot | None,
-    min_group: int,
-    categories: Sequence[cats.Category],
-    *,
-    graded: bool,
-) -> Figure:
-    """A breakdown as shown: through `suppress`, so held back below k, shares never counts.
-    A graded question also shows the share right at the first attempt."""
-    breakdown = suppress(snapshot, min_group, [c.id for c in categories])
-    if isinstance(breakdown, Hidden):
-        return Figure(key, title, held_back=breakdown.message)
-    bars = []
-    for category in categories:
-        share = breakdown.share(category.id)
-        bars.append(Bar(category.label, share.label, share.percent, category.right, category.note))
-    right = None
-    if graded:
-        share = breakdown.share(CORRECT)
-        right = Bar(RIGHT_FIRST_TIME, share.label, share.percent, True, "")
-    return Figure(key, title, tuple(bars), right, breakdown.respondents)
-
-
-def question_stats(
-    item: Item,
-    lesson: Lesson,
-    snapshots: Mapping[str, Snapshot | None],
-    min_group: int,
-) -> QuestionStats:
-    """One item's figure (and a chat's decisions) from its snapshots."""
-    prompt = cats.plain(item.prompt_html, limit=PROMPT_LENGTH)
-    categories = cats.categories(item)
-    snapshot = cats.item_snapshot(item, snapshots.get(item.id))
-    shown = figure(item.id, prompt, snapshot, min_group, categories, graded=True)
-    decisions: tuple[Figure, ...] = ()
-    if isinstance(item, BranchingItem):
-        decisions = tuple(
-            figure(
-                decision_question(item.id, node.id),
-                cats.decision_label(node),
-                cats.decision_snapshot(node, snapshots.get(decision_question(item.id, node.id))),
-                min_group,
-                cats.decision_categories(node),
-                graded=False,
-            )
-            for node in cats.decision_nodes(item)
-        )
-    measure, mistake = commonest_mistake(item, shown)
-    right = shown.right
-    return QuestionStats(
-        item_id=item.id,
-        kind=item.type,
-        lesson=lesson.title,
-        prompt=prompt,
-        figure=shown,
-        right=right.share if right else None,
-        right_percent=right.percent if right else None,
-        mistake_measure=measure,
-        mistake=mistake,
-        decisions=decisions,
-    )
-
-
-def commonest_mistake(item: Item, shown: Figure) -> tuple[str, str | None]:
-    """What most often went wrong, judged by the shown (rounded) shares alone, so it says no
-    more than the bars do: the wrong answer chosen most, the warning sign most often missed,
-    the step most often out of place, the risky ending reached most."""
-    bars = shown.bars
-    if isinstance(item, ChoiceItem):
-        measure, wrong = "most chosen wrong answer", [b for b in bars if b.right is False]
-    elif isinstance(item, RedFlags):
-        measure, wrong = "warning sign most often missed", [b for b in bars if b.right]
-        wrong = [Bar(b.label, b.share, 100 - b.percent, b.right, b.note) for b in wrong]
-    elif isinstance(item, OrderItem):
-        measure = "step most often out of place"
-        wrong = [Bar(b.label, b.share, 100 - b.percent, b.right, b.note) for b in bars]
-    else:
-        measure, wrong = "risky ending reached most", [b for b in bars if b.right is False]
-    # `percent` now reads "how wrong": the first of the largest wins, and none at zero.
-    worst = max(wrong, key=lambda b: b.percent, default=None)
-    return measure, worst.label if worst is not None and worst.percent > 0 else None
-
-
-def ordered(questions: Iterable[QuestionStats]) -> tuple[QuestionStats, ...]:
-    """Worth discussing first (the least right first), then the rest in course order."""
-    listed = list(questions)
-    first = sorted((q for q in listed if q.worth_discussing), key=lambda q: q.right_percent or 0)
-    return (*first, *(q for q in listed if not q.worth_discussing))
-
-
 def band_items(catalogue: Catalogue, age_band: str) -> list[tuple[Lesson, Item]]:
     """Each item a band sees, with its lesson, in course order."""
     found = []
@@ -252,22 +91,21 @@ def band_items(catalogue: Catalogue, age_band: str) -> list[tuple[Lesson, Item]]
     return found
 
 
-# --- the class -----------------------------------------------------------------------------
-
-
 def class_stats(
     catalogue: Catalogue, found: SchoolClass, min_group: int, *, session: Session
 ) -> ClassStats:
     """The class dashboard's figures: six grouped queries, whatever the size of the class."""
     lessons = catalogue.lessons_for(found.age_band)
-    joined, seen_today = joined_counts(found.id, session=session)
-    progress = progress_counts(found.id, session=session)
-    started = started_counts(found.id, quiz_lessons(lessons), session=session)
-    film = film_counts(found.id, session=session)
-    done = completed_all_counts([found.id], lessons, session=session).get(found.id, 0)
-    snapshots = {question: s for (_, question), s in class_snapshots([found.id], session=session)}
+    joined, seen_today = queries.joined_counts(found.id, session=session)
+    progress = queries.progress_counts(found.id, session=session)
+    quiz_lessons = {lesson.quiz: lesson.slug for lesson in lessons if lesson.quiz}
+    started = queries.started_counts(found.id, quiz_lessons, session=session)
+    film = queries.film_counts(found.id, session=session)
+    slugs = [lesson.slug for lesson in lessons]
+    done = queries.completed_all_counts([found.id], slugs, session=session)
+    sources = queries.group_sources([found.id], min_group, session=session)
     questions = [
-        question_stats(item, lesson, snapshots, min_group)
+        question_stats(catalogue.version, lesson, item, sources, min_group)
         for lesson, item in band_items(catalogue, found.age_band)
     ]
     return ClassStats(
@@ -275,7 +113,7 @@ def class_stats(
         name=found.name,
         age_band=found.age_band,
         joined=exact_count(joined),
-        completed_all=exact_count(done),
+        completed_all=exact_count(done.get(found.id, 0)),
         lessons=tuple(
             LessonCounts(
                 lesson.slug,
@@ -294,108 +132,6 @@ def class_stats(
     )
 
 
-def quiz_lessons(lessons: Iterable[Lesson]) -> dict[str, str]:
-    """Each quiz's lesson, by quiz slug."""
-    return {lesson.quiz: lesson.slug for lesson in lessons if lesson.quiz}
-
-
-def joined_counts(class_id: int, *, session: Session) -> tuple[int, int]:
-    """How many pupils joined the class, and how many of them were seen today."""
-    query = select(func.count(), func.count(case((col(Learner.last_seen_on) == today(), 1)))).where(
-        col(Learner.class_id) == class_id
-    )
-    joined, seen = session.execute(query).one()
-    return int(joined), int(seen)
-
-
-def progress_counts(class_id: int, *, session: Session) -> dict[tuple[str, str], int]:
-    """Pupils who completed or skipped each lesson: (lesson slug, status) -> how many."""
-    query = (
-        select(col(LessonProgress.lesson_slug), col(LessonProgress.status), func.count())
-        .join(Learner, col(Learner.id) == col(LessonProgress.learner_id))
-        .where(col(Learner.class_id) == class_id)
-        .group_by(col(LessonProgress.lesson_slug), col(LessonProgress.status))
-    )
-    return {(slug, status): int(n) for slug, status, n in session.execute(query)}
-
-
-def started_counts(
-    class_id: int, quiz_lessons: Mapping[str, str], *, session: Session
-) -> dict[str, int]:
-    """Pupils who started each lesson (a progress row, an answer or a chat step in its quiz)."""
-    traces: list[Select[Any, Any]] = [
-        select(col(LessonProgress.learner_id), col(LessonProgress.lesson_slug).label("lesson"))
-        .join(Learner, col(Learner.id) == col(LessonProgress.learner_id))
-        .where(col(Learner.class_id) == class_id)
-    ]
-    if quiz_lessons:
-        for table in (Answer, ScenarioStep):
-            lesson = case(quiz_lessons, value=col(table.quiz_slug), else_=literal(None))
-            traces.append(
-                select(col(table.learner_id), lesson.label("lesson"))
-                .join(Learner, col(Learner.id) == col(table.learner_id))
-                .where(col(Learner.class_id) == class_id)
-            )
-    each = union(*traces).subquery()  # one row per pupil and lesson
-    query = select(each.c.lesson, func.count()).group_by(each.c.lesson)
-    return {lesson: int(n) for lesson, n in session.execute(query) if lesson is not None}
-
-
-def film_counts(class_id: int, *, session: Session) -> dict[str, int]:
-    """Pupils who started and who finished the film."""
-    query = (
-        select(col(FilmEvent.event), func.count())
-        .join(Learner, col(Learner.id) == col(FilmEvent.learner_id))
-        .where(col(Learner.class_id) == class_id)
-        .group_by(col(FilmEvent.event))
-    )
-    return {event: int(n) for event, n in session.execute(query)}
-
-
-def completed_all_counts(
-    class_ids: Sequence[int], lessons: Sequence[Lesson], *, session: Session
-) -> dict[int, int]:
-    """Pupils of each class who completed every one of these lessons."""
-    if not class_ids or not lessons:
-        return {}
-    slugs = [lesson.slug for lesson in lessons]
-    each = (
-        select(col(Learner.class_id).label("class_id"))
-        .join(LessonProgress, col(LessonProgress.learner_id) == col(Learner.id))
-        .where(
-            col(Learner.class_id).in_(class_ids),
-            col(LessonProgress.status) == "completed",
-            col(LessonProgress.lesson_slug).in_(slugs),
-        )
-        .group_by(col(Learner.class_id), col(Learner.id))
-        .having(func.count() == len(slugs))
-        .subquery()
-    )
-    query = select(each.c.class_id, func.count()).group_by(each.c.class_id)
-    return {int(class_id): int(n) for class_id, n in session.execute(query)}
-
-
-def class_snapshots(
-    class_ids: Sequence[int], *, session: Session
-) -> list[tuple[tuple[int, str], Snapshot | None]]:
-    """The shown snapshots of these classes, by (class, question); never the running totals."""
-    if not class_ids:
-        return []
-    query = select(
-        col(BreakdownSnapshot.class_id),
-        col(BreakdownSnapshot.question),
-        col(BreakdownSnapshot.respondents),
-        col(BreakdownSnapshot.counts),
-    ).where(col(BreakdownSnapshot.class_id).in_(class_ids), col(BreakdownSnapshot.respondents) > 0)
-    return [
-        ((int(class_id), question), shown_snapshot(respondents, counts))
-        for class_id, question, respondents, counts in session.execute(query)
-    ]
-
-
-# --- the school ----------------------------------------------------------------------------
-
-
 def school_stats(
     catalogue: Catalogue,
     school_id: int,
@@ -408,12 +144,13 @@ def school_stats(
     each the `combine` of its classes' shown snapshots (a class below k adds nothing)."""
     school = session.get(School, school_id)
     ids = [found.id for found in classes]
-    counts = school_counts(ids, session=session)
+    counts = queries.class_counts(ids, session=session)
+    bands = sorted({found.age_band for found in classes})
     done: dict[int, int] = {}
-    for band in sorted({found.age_band for found in classes}):
+    for band in bands:
         in_band = [found.id for found in classes if found.age_band == band]
-        lessons = catalogue.lessons_for(band)
-        done |= completed_all_counts(in_band, lessons, session=session)
+        slugs = [lesson.slug for lesson in catalogue.lessons_for(band)]
+        done |= queries.completed_all_counts(in_band, slugs, session=session)
     rows = tuple(
         ClassRow(
             found.id,
@@ -425,15 +162,15 @@ def school_stats(
         )
         for found in classes
     )
-    by_question: dict[str, list[Snapshot | None]] = {}
-    for (_, question), snapshot in class_snapshots(ids, session=session):
-        by_question.setdefault(question, []).append(snapshot)
-    snapshots = {q: combine(found, min_group) for q, found in by_question.items()}
-    bands = {found.age_band for found in classes}
+    sources = queries.group_sources(ids, min_group, session=session)
+    seen: dict[str, tuple[Lesson, Item]] = {}
+    for band in bands:
+        for lesson, item in band_items(catalogue, band):
+            seen.setdefault(item.id, (lesson, item))
+    order = {item.id: n for n, (_, item) in enumerate(every_item(catalogue))}
     questions = [
-        question_stats(item, lesson, snapshots, min_group)
-        for lesson, item in every_item(catalogue)
-        if bands & set(lesson.audiences) & set(item.audiences)
+        question_stats(catalogue.version, lesson, item, sources, min_group)
+        for lesson, item in sorted(seen.values(), key=lambda pair: order[pair[1].id])
     ]
     return SchoolStats(
         name=school.name if school else "",
@@ -453,20 +190,3 @@ def every_item(catalogue: Catalogue) -> list[tuple[Lesson, Item]]:
         quiz = catalogue.quiz(lesson.quiz) if lesson.quiz else None
         found += [(lesson, item) for item in (quiz.items if quiz else ())]
     return found
-
-
-def school_counts(class_ids: Sequence[int], *, session: Session) -> dict[int, tuple[int, int]]:
-    """For each class: pupils joined, and pupils who started anything (one grouped query)."""
-    if not class_ids:
-        return {}
-    started = or_(
-        exists().where(col(LessonProgress.learner_id) == col(Learner.id)),
-        exists().where(col(Answer.learner_id) == col(Learner.id)),
-        exists().where(col(ScenarioStep.learner_id) == col(Learner.id)),
-    )
-    query = (
-        select(col(Learner.class_id), func.count(), func.count(case((started, 1))))
-        .where(col(Learner.class_id).in_(class_ids))
-        .group_by(col(Learner.class_id))
-    )
-    return {int(c): (int(joined), int(n)) for c, joined, n in session.execute(query)}

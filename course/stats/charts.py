@@ -13,7 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from course.stats.aggregate import ClassStats, Figure, LessonCounts, QuestionStats, SchoolStats
+from course.stats.aggregate import ClassStats, LessonCounts
+from course.stats.figures import Figure
 
 WIDTH = 720
 TRACK = 500  # a bar's length at 100%, or at the largest count
@@ -124,24 +125,8 @@ def funnel_chart(chart_id: str, title: str, joined: int, lessons: Sequence[Lesso
     )
 
 
-def question_charts(questions: Sequence[QuestionStats]) -> dict[str, Chart]:
-    """A chart for every shown breakdown, by its key."""
-    charts = {}
-    for question in questions:
-        for shown in (question.figure, *question.decisions):
-            if shown.shown:
-                charts[shown.key] = share_chart(shown)
-    return charts
-
-
-def class_charts(stats: ClassStats) -> dict[str, Chart]:
-    """Every chart of the class dashboard, by key ("funnel" for the lessons)."""
-    funnel = funnel_chart(
+def class_funnel(stats: ClassStats) -> Chart:
+    """The class dashboard's funnel."""
+    return funnel_chart(
         "stats-funnel-chart", f"Lessons: {short(stats.name)}", stats.joined, stats.lessons
     )
-    return {"funnel": funnel, **question_charts(stats.questions)}
-
-
-def school_charts(stats: SchoolStats) -> dict[str, Chart]:
-    """Every chart of the school view, by key."""
-    return question_charts(stats.questions)

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from course.content.schema import AUDIENCE_LABELS
-from course.stats.aggregate import RIGHT_FIRST_TIME, ClassStats, Figure, QuestionStats, SchoolStats
+from course.stats.aggregate import ClassStats, SchoolStats
+from course.stats.figures import RIGHT_FIRST_TIME, Figure, QuestionStats
 
 HEADER = ("section", "id", "subject", "measure", "value", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -110,7 +111,8 @@ def question_rows(questions: Sequence[QuestionStats]) -> list[Row]:
         subject = question.prompt
         rows.append(Row("question", question.item_id, subject, "lesson", question.lesson))
         if question.right is None:
-            rows += figure_rows("question", question.figure)
+            held_back = question.figure.held_back or ""
+            rows.append(Row("question", question.item_id, subject, RIGHT_FIRST_TIME, held_back))
         else:
             rows += [
                 Row("question", question.item_id, subject, RIGHT_FIRST_TIME, question.right),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course.stats.aggregate import Bar, Figure, LessonCounts
+from course.stats.aggregate import LessonCounts
 from course.stats.charts import TRACK, element_id, funnel_chart, share_chart, short
+from course.stats.figures import Bar, Figure
 from course.stats.suppress import share_label
 
 bars = st.lists(
