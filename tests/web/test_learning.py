@@ -51,7 +51,14 @@ def test_database_stores_only_a_hash_of_the_learner_token(client: TestClient, ap
     with app.state.engine.connect() as connection:
         rows = connection.execute(text("SELECT * FROM learner")).mappings().all()
     assert len(rows) == 1
-    assert set(rows[0].keys()) == {"id", "token_hash", "age_band", "created_on", "last_seen_on"}
+    assert set(rows[0].keys()) == {
+        "id",
+        "token_hash",
+        "age_band",
+        "created_on",
+        "last_seen_on",
+        "class_id",
+    }
     assert token not in str(dict(rows[0]))
 
 

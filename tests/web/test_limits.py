@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.types import Message
 
 from course.settings import Settings
+from tests.aio import run as run_async
 from tests.pages import csrf_token, start_learner
 from tests.web.test_security import assert_security_headers
 
@@ -78,7 +78,7 @@ def asgi_post(app: FastAPI, headers: list[tuple[bytes, bytes]], chunks: Iterator
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     return sent[0]["status"], dict(sent[0]["headers"]), read
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import secrets
@@ -21,6 +20,7 @@ from course.content.schema import Catalogue
 from course.security import rate
 from course.security.rate import MemoryCounter, RateLimitMiddleware, RedisCounter, client_key
 from course.settings import Settings
+from tests.aio import run as run_async
 from tests.pages import csrf_token
 from tests.web.test_security import assert_security_headers
 
@@ -135,7 +135,7 @@ def post_through(limiter: RateLimitMiddleware, address: str, count: int) -> list
             scope = {"type": "http", "method": "POST", "path": "/start", "headers": []}
             await limiter({**scope, "client": (address, 1)}, receive, send)
 
-    asyncio.run(burst())
+    run_async(burst())
     return statuses
 
 
@@ -155,7 +155,7 @@ def test_only_the_current_window_is_kept() -> None:
                 await counter.hit(f"key-{n}", window)
         return [await counter.hit("key-0", 99), await counter.hit("key-0", 100)]
 
-    assert asyncio.run(hits()) == [2, 1]
+    assert run_async(hits()) == [2, 1]
     assert len(counter.counts) == 1
 
 
@@ -169,7 +169,7 @@ def test_memory_stays_bounded_under_a_flood_of_addresses() -> None:
 
     tracemalloc.start()
     try:
-        newcomer = asyncio.run(flood())
+        newcomer = run_async(flood())
         size, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -222,7 +222,7 @@ def test_redis_counts_per_window_and_expires_its_keys() -> None:
         await counter.close()
         return counts
 
-    assert asyncio.run(hits()) == [1, 2, 3, 1]
+    assert run_async(hits()) == [1, 2, 3, 1]
     plain = redis.Redis.from_url(REDIS_URL)
     assert 0 < plain.ttl(f"course:rate:5:{key}") <= 120
     plain.delete(f"course:rate:5:{key}", f"course:rate:6:{key}")
@@ -248,7 +248,7 @@ def test_without_redis_the_course_stays_up(caplog: pytest.LogCaptureFixture) -> 
         return [await counter.hit(f"post:{n}", 1) for n in range(3)]
 
     with caplog.at_level(logging.WARNING, logger="course"):
-        assert asyncio.run(hits()) == [0, 0, 0]  # let through, uncounted
+        assert run_async(hits()) == [0, 0, 0]  # let through, uncounted
     assert [r.getMessage() for r in caplog.records] == [
         "rate limits: Redis unreachable, letting requests through"  # once, and no address
     ]

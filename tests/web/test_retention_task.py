@@ -20,6 +20,7 @@ from course.learning.identity import hash_token
 from course.learning.models import Learner
 from course.learning.progress import KnownLearner, create_learner
 from course.learning.retention import PURGE_INTERVAL_SECONDS, DailyPurge
+from tests.aio import run as run_async
 
 LONG_AGO = dt.date.today() - dt.timedelta(days=400)
 
@@ -100,7 +101,7 @@ def test_a_failed_run_is_logged_and_the_next_one_runs(
         await purge.stop()
 
     with caplog.at_level(logging.INFO, logger="course"):
-        asyncio.run(two_runs())
+        run_async(two_runs())
     assert len(calls) >= 2
     assert old.id not in learner_ids(engine)
     failures = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -121,7 +122,7 @@ def test_stopping_ends_the_loop_at_once_while_it_waits(app: FastAPI) -> None:
         assert purge.task is None
         return task, time.monotonic() - started
 
-    task, took = asyncio.run(start_and_stop())
+    task, took = run_async(start_and_stop())
     assert task.done() and task.exception() is None
     assert took < 10  # not a day
 
