@@ -52,10 +52,6 @@ class ClassStats:
     min_group: int
     live: bool  # pupils are at work (joining is open, or one was seen today): keep refreshing
 
-    @property
-    def worth_discussing(self) -> tuple[QuestionStats, ...]:
-        return tuple(q for q in self.questions if q.worth_discussing)
-
 
 @dataclass(frozen=True)
 class ClassRow:
