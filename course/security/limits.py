@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from course.security.csrf import replay
 from course.settings import Settings
 
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -124,17 +125,3 @@ async def read_within(receive: Receive, limit: int) -> tuple[bytes, bool] | None
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks), True
-
-
-def replay(body: bytes, receive: Receive) -> Receive:
-    """A receive channel that hands the app the body already read, then carries on."""
-    sent = False
-
-    async def receive_again() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return receive_again
