@@ -181,9 +181,14 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def insert_ignoring_duplicates(session: Session, model: type[SQLModel]) -> Insert:
-    """An INSERT that does nothing when a unique key already holds the row."""
+def upsert(session: Session, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
+    """The database's own INSERT, which takes ON CONFLICT DO NOTHING or DO UPDATE."""
     table = model.__table__  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def insert_ignoring_duplicates(session: Session, model: type[SQLModel]) -> Insert:
+    """An INSERT that does nothing when a unique key already holds the row."""
+    return upsert(session, model).on_conflict_do_nothing()

@@ -6,12 +6,14 @@ from __future__ import annotations
 import email
 import re
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
+import pyotp
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
@@ -107,6 +109,12 @@ def sign_in(client: TestClient, email_address: str, password: str = PASSWORD) ->
     """Fill in and send the sign-in form."""
     data = {"email": email_address, "password": password}
     return post_form(client, ANY_FORM, "/teachers/sign-in", data)
+
+
+def next_code(secret: str) -> str:
+    """The code an authenticator app shows half a minute from now: still accepted (one step
+    ahead), and never spent yet, unlike the current one when set-up has just used it."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
 
 
 def sign_out(client: TestClient) -> Any:

@@ -45,6 +45,7 @@ from course.schools.mail import (
 )
 from course.schools.pages import (
     AttemptWait,
+    failures_key,
     form_errors,
     go_to,
     show_not_admin,
@@ -203,7 +204,8 @@ def change_password(
         context = {"title": "Change your password", "teacher": teacher}
         return form_errors(request, "teachers/change_password.html", errors, context)
     with write_session(engine) as session:
-        set_password(teacher.id, hash_password(new_password), session=session)
+        address = failures_key(request, teacher.email)
+        set_password(teacher.id, hash_password(new_password), address=address, session=session)
         end_sessions_of(teacher.id, session=session)
         token = start_session(teacher.id, two_factor_done=True, session=session)
     response = go_to(request, "show_teacher_home", done="password-changed")
@@ -277,7 +279,8 @@ def reset_password(
             return form_errors(request, template, {"new_password": problem}, context)
         if use_link(token, "reset", session=session) is None:
             return teacher_page(request, template, {**context, "valid": False}, status_code=422)
-        set_password(teacher.id, hash_password(new_password), session=session)
+        address = failures_key(request, teacher.email)
+        set_password(teacher.id, hash_password(new_password), address=address, session=session)
         forget_links(teacher.email, "reset", session=session)
         end_sessions_of(teacher.id, session=session)
         confirm_email(teacher.email, teacher.school_id, session=session)  # the link proved it

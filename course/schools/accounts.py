@@ -7,19 +7,22 @@ session per use case (course.db.write_session), which commits once.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session, col
 
-from course.schools.models import School, Teacher, now
+from course.db import upsert
+from course.schools.models import School, SignInFailures, Teacher, now
 from course.schools.passwords import HASHER, verify_password
 from course.schools.sessions import as_utc
 from course.schools.two_factor import forget_recovery_codes, replace_recovery_codes
 
 LOCK_AFTER = 10  # failed sign-ins in a row
 LOCK_FOR = dt.timedelta(minutes=15)
+FORGET_FAILURES_AFTER = dt.timedelta(days=1)
 NAME_LENGTH = 120
 EMAIL_LENGTH = 254
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -103,61 +106,82 @@ def add_teacher(
     return teacher
 
 
+def address_key(email: str, secret: str) -> str:
+    """The keyed hash that sign-in failures are counted under for a (normalised) address: the
+    same for an address with an account and one without, and no use without the app's key."""
+    key = hashlib.sha256(f"sign-in failures:{secret}".encode()).digest()
+    return hashlib.blake2b(email.encode(), key=key, digest_size=32).hexdigest()
+
+
 @dataclass(frozen=True)
 class SignInAttempt:
-    """How a password went: the teacher when it was right; else whether the account is (now)
+    """How a password went: the teacher when it was right; else whether the address is (now)
     locked."""
 
     teacher: Teacher | None
     locked: bool = False
 
 
-def is_locked(teacher: Teacher, at: dt.datetime) -> bool:
-    """Whether the account is locked after too many failures in a row."""
-    return teacher.locked_until is not None and as_utc(teacher.locked_until) > at
+def is_locked(address: str, *, session: Session) -> bool:
+    """Whether sign-ins for the address (its key) are locked after too many failures in a row."""
+    failures = session.get(SignInFailures, address)
+    locked_until = failures.locked_until if failures else None
+    return locked_until is not None and as_utc(locked_until) > now()
 
 
-def check_password(email: str, password: str, *, session: Session) -> SignInAttempt:
+def check_password(email: str, password: str, *, address: str, session: Session) -> SignInAttempt:
     """Check a sign-in's email and password, without writing anything (the hash takes a tenth
     of a second: no write transaction waits on it). Record the outcome with record_failure or
-    record_success.
+    record_success, under the address's key.
 
-    A locked account is refused whatever the password (without checking it); an unknown
-    address costs as long as a known one, and reads exactly as a wrong password."""
-    teacher = find_teacher(email, session=session) if email else None
-    if teacher is not None and is_locked(teacher, now()):
+    A locked address is refused whatever the password (without checking it); an unknown
+    address costs as long as a known one, reads exactly as a wrong password, and locks after
+    as many failures."""
+    if is_locked(address, session=session):
         return SignInAttempt(None, locked=True)
+    teacher = find_teacher(email, session=session) if email else None
     if not verify_password(password, teacher.password_hash if teacher else None):
         return SignInAttempt(None)
     return SignInAttempt(teacher)
 
 
-def record_failure(teacher_id: int, *, session: Session) -> bool:
-    """Count a wrong password or code; the tenth in a row locks the account for 15 minutes.
-    Returns whether that locked it. (Counted in SQL, so no two attempts at once lose one.)"""
+def record_failure(address: str, *, session: Session) -> bool:
+    """Count a wrong password or code for the address; the tenth in a row locks it for 15
+    minutes. Returns whether that locked it. (Counted in one upsert, so no two attempts at
+    once lose one.) Counts left a day without a new failure are deleted on the way."""
+    at = now()
+    session.execute(
+        delete(SignInFailures).where(
+            col(SignInFailures.last_failed_at) < at - FORGET_FAILURES_AFTER,
+            or_(
+                col(SignInFailures.locked_until).is_(None),
+                col(SignInFailures.locked_until) < at,
+            ),
+        )
+    )
+    statement = upsert(session, SignInFailures).values(
+        address_hash=address, failures=1, last_failed_at=at
+    )
+    table = SignInFailures.__table__  # type: ignore[attr-defined]
     failures = session.execute(
-        update(Teacher)
-        .where(col(Teacher.id) == teacher_id)
-        .values(failed_sign_ins=col(Teacher.failed_sign_ins) + 1)
-        .returning(col(Teacher.failed_sign_ins))
-    ).scalar_one_or_none()
-    if failures is None or failures < LOCK_AFTER:
+        statement.on_conflict_do_update(
+            index_elements=[table.c.address_hash],
+            set_={"failures": table.c.failures + 1, "last_failed_at": at},
+        ).returning(table.c.failures)
+    ).scalar_one()
+    if failures < LOCK_AFTER:
         return False
     session.execute(
-        update(Teacher)
-        .where(col(Teacher.id) == teacher_id)
-        .values(failed_sign_ins=0, locked_until=now() + LOCK_FOR)
+        update(SignInFailures)
+        .where(col(SignInFailures.address_hash) == address)
+        .values(failures=0, locked_until=at + LOCK_FOR)
     )
     return True
 
 
-def record_success(teacher_id: int, *, session: Session) -> None:
+def record_success(address: str, *, session: Session) -> None:
     """A right password (and code): the count of failures starts again."""
-    session.execute(
-        update(Teacher)
-        .where(col(Teacher.id) == teacher_id)
-        .values(failed_sign_ins=0, locked_until=None)
-    )
+    session.execute(delete(SignInFailures).where(col(SignInFailures.address_hash) == address))
 
 
 def rehash_if_old(teacher: Teacher, password: str, *, session: Session) -> None:
@@ -170,13 +194,13 @@ def rehash_if_old(teacher: Teacher, password: str, *, session: Session) -> None:
         )
 
 
-def set_password(teacher_id: int, password_hash: str, *, session: Session) -> None:
-    """Give the teacher a new password (and lift any lock-out: they proved who they are)."""
+def set_password(teacher_id: int, password_hash: str, *, address: str, session: Session) -> None:
+    """Give the teacher a new password (and lift any lock-out of their address, under its key:
+    they proved who they are)."""
     session.execute(
-        update(Teacher)
-        .where(col(Teacher.id) == teacher_id)
-        .values(password_hash=password_hash, failed_sign_ins=0, locked_until=None)
+        update(Teacher).where(col(Teacher.id) == teacher_id).values(password_hash=password_hash)
     )
+    record_success(address, session=session)
 
 
 def confirm_email(email: str, school_id: int, *, session: Session) -> bool:
@@ -212,15 +236,26 @@ def require_two_factor(school_id: int, required: bool, *, session: Session) -> N
     )
 
 
-def turn_on_two_factor(teacher_id: int, secret: str, codes: list[str], *, session: Session) -> None:
-    """Keep the teacher's authenticator secret and (the hashes of) their new recovery codes."""
-    session.execute(update(Teacher).where(col(Teacher.id) == teacher_id).values(totp_secret=secret))
+def turn_on_two_factor(
+    teacher_id: int, secret: str, step: int, codes: list[str], *, session: Session
+) -> None:
+    """Keep the teacher's authenticator secret (with the step of the code that proved it, now
+    spent) and (the hashes of) their new recovery codes."""
+    session.execute(
+        update(Teacher)
+        .where(col(Teacher.id) == teacher_id)
+        .values(totp_secret=secret, totp_last_step=step)
+    )
     replace_recovery_codes(teacher_id, codes, session=session)
 
 
 def turn_off_two_factor(teacher_id: int, *, session: Session) -> None:
     """Forget the teacher's authenticator secret and recovery codes."""
-    session.execute(update(Teacher).where(col(Teacher.id) == teacher_id).values(totp_secret=None))
+    session.execute(
+        update(Teacher)
+        .where(col(Teacher.id) == teacher_id)
+        .values(totp_secret=None, totp_last_step=None)
+    )
     forget_recovery_codes(teacher_id, session=session)
 
 

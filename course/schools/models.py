@@ -62,9 +62,21 @@ class Teacher(SQLModel, table=True):
     is_admin: bool = False
     email_confirmed: bool = False
     totp_secret: str | None = Field(default=None, max_length=64)
-    failed_sign_ins: int = 0  # in a row; reset by a successful sign-in
-    locked_until: dt.datetime | None = Field(default=None, sa_column=moment(nullable=True))
+    # The 30-second step of the last code that signed in: a code is never accepted twice.
+    totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     created_on: dt.date = Field(default_factory=today)
+
+
+class SignInFailures(SQLModel, table=True):
+    """Wrong passwords or codes in a row for one typed address, whether or not it has an
+    account (so a lock-out says nothing of which addresses do), under a keyed hash of it."""
+
+    __tablename__ = "sign_in_failures"
+
+    address_hash: str = Field(primary_key=True, max_length=64)
+    failures: int = 0  # in a row; a right password and code delete the row
+    locked_until: dt.datetime | None = Field(default=None, sa_column=moment(nullable=True))
+    last_failed_at: dt.datetime = Field(default_factory=now, sa_column=moment())
 
 
 class TeacherSession(SQLModel, table=True):

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from course.schools.accounts import address_key
 from course.security.rate import WINDOW_SECONDS, Counter, client_key, counter_for, wall_clock
 from course.web import render
 
@@ -102,6 +103,11 @@ async def sign_in_wait(request: Request) -> int:
 
 
 AttemptWait = Annotated[int, Depends(sign_in_wait)]
+
+
+def failures_key(request: Request, email: str) -> str:
+    """The key that sign-in failures for this (normalised) address are counted under."""
+    return address_key(email, request.app.state.secret_key)
 
 
 def too_many_attempts(request: Request, wait: int) -> HTMLResponse:

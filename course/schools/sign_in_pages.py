@@ -17,7 +17,6 @@ from course.db import read_session, write_session
 from course.deps import EngineDep
 from course.schools.accounts import (
     check_password,
-    find_teacher,
     is_locked,
     normalise_email,
     record_failure,
@@ -28,8 +27,14 @@ from course.schools.accounts import (
     turn_on_two_factor,
 )
 from course.schools.deps import MaybeTeacher, PendingVisit, SignedInVisit
-from course.schools.models import now
-from course.schools.pages import AttemptWait, form_errors, go_to, teacher_page, too_many_attempts
+from course.schools.pages import (
+    AttemptWait,
+    failures_key,
+    form_errors,
+    go_to,
+    teacher_page,
+    too_many_attempts,
+)
 from course.schools.passwords import verify_password
 from course.schools.sessions import (
     end_expired_sessions,
@@ -42,7 +47,7 @@ from course.schools.sessions import (
     start_session,
 )
 from course.schools.two_factor import (
-    code_is_right,
+    code_step,
     is_secret,
     new_recovery_codes,
     new_secret,
@@ -50,6 +55,7 @@ from course.schools.two_factor import (
     provisioning_uri,
     qr_svg,
     spaced,
+    spend_code_step,
     use_recovery_code,
 )
 
@@ -60,11 +66,14 @@ WRONG_SIGN_IN = (
     "The email address or password is not right. Check them and try again, or reset your password."
 )
 LOCKED = (
-    "There have been too many wrong sign-ins in a row for this account, so it is locked for "
-    "15 minutes. Wait, then try again, or reset your password by email now."
+    "There have been too many wrong sign-ins in a row with this email address, so signing in "
+    "with it is locked for 15 minutes. Wait, then try again, or reset your password by email."
 )
 WRONG_PASSWORD = "Your password is not right. Try again."  # noqa: S105 - a message
-WRONG_CODE = "That code is not right. Enter the 6-digit code your app shows now."
+WRONG_CODE = (
+    "That code is not right, or it has been used. Enter the 6-digit code your app shows now "
+    "(each code signs in once)."
+)
 WRONG_RECOVERY = "That recovery code is not right, or it has been used. Check it and try again."
 
 
@@ -89,15 +98,15 @@ def sign_in(
         return too_many_attempts(request, wait)
     old_token = read_session_cookie(request)
     address = normalise_email(email)
+    key = failures_key(request, address)
     with read_session(engine) as session:
-        attempt = check_password(address, password, session=session)
+        attempt = check_password(address, password, address=key, session=session)
     teacher, locked = attempt.teacher, attempt.locked
     with write_session(engine) as session:
         if teacher is None:
-            known = find_teacher(address, session=session) if address and not locked else None
-            locked = locked or (known is not None and record_failure(known.id, session=session))
+            locked = locked or (bool(address) and record_failure(key, session=session))
         else:
-            record_success(teacher.id, session=session)
+            record_success(key, session=session)
             rehash_if_old(teacher, password, session=session)
             end_expired_sessions(session=session)
             if old_token:
@@ -147,18 +156,20 @@ def check_sign_in_code(
     with write_session(engine) as session:
         teacher = teacher_by_id(visit.teacher.id, session=session)
         assert teacher is not None  # the session's row cascades with its teacher's
-        locked = is_locked(teacher, now())
+        key = failures_key(request, teacher.email)
+        locked = is_locked(key, session=session)
         if locked:
             right = False
         elif field == "code":
-            right = code_is_right(teacher.totp_secret, code)
+            step = code_step(teacher.totp_secret, code)
+            right = step is not None and spend_code_step(teacher.id, step, session=session)
         else:
             right = use_recovery_code(teacher.id, recovery_code, session=session)
         if right:
-            record_success(teacher.id, session=session)
+            record_success(key, session=session)
             finish_two_factor(visit.token_hash, session=session)
         elif not locked:
-            locked = record_failure(teacher.id, session=session)
+            locked = record_failure(key, session=session)
     if not right:
         message = LOCKED if locked else WRONG_CODE if field == "code" else WRONG_RECOVERY
         context = {"title": "Enter your code"}
@@ -215,13 +226,14 @@ def set_up_two_factor(
         stored = teacher.password_hash if teacher else None
     if not verify_password(password, stored):
         errors["password"] = WRONG_PASSWORD
-    if not code_is_right(secret, code):
+    step = code_step(secret, code)
+    if step is None:
         errors["code"] = WRONG_CODE
-    if errors:
+    if errors or step is None:
         return two_factor_page(request, visit, secret, errors)
     codes = new_recovery_codes()
     with write_session(engine) as session:
-        turn_on_two_factor(visit.teacher.id, secret, codes, session=session)
+        turn_on_two_factor(visit.teacher.id, secret, step, codes, session=session)
         finish_two_factor(visit.token_hash, session=session)
     context = {"title": "Your recovery codes", "codes": codes}
     return teacher_page(request, "teachers/recovery_codes.html", context)

@@ -7,6 +7,7 @@ kept only as hashes; each signs in once instead of a code.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import io
@@ -15,10 +16,10 @@ import secrets
 
 import pyotp
 import segno
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col
 
-from course.schools.models import RecoveryCode
+from course.schools.models import RecoveryCode, Teacher
 
 ISSUER = "Stop sextortion course"
 RECOVERY_CODES = 10
@@ -72,13 +73,35 @@ def qr_svg(data: str) -> str:
     return svg.replace("<svg ", f'<svg role="img" aria-label="{QR_LABEL}" ', 1)
 
 
-def code_is_right(secret: str | None, code: str) -> bool:
-    """Whether a six-digit code is right for the secret now (or one 30-second step either side,
-    for a phone's clock a little out)."""
+def code_step(secret: str | None, code: str, at: dt.datetime | None = None) -> int | None:
+    """The 30-second step a six-digit code is right for: now, or one step either side (for a
+    phone's clock a little out); None when it is right for none of them.
+
+    The caller accepts a step only once (spend_code_step), so a code seen over a shoulder or
+    in a proxy's log cannot sign in again within its minute and a half."""
     digits = re.sub(r"\s+", "", code)
     if not secret or not re.fullmatch(r"[0-9]{6}", digits):
-        return False
-    return bool(pyotp.TOTP(secret).verify(digits, valid_window=1))
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(at or dt.datetime.now(dt.UTC))
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), digits):
+            return step
+    return None
+
+
+def spend_code_step(teacher_id: int, step: int, *, session: Session) -> bool:
+    """Record that a code of this step signed the teacher in: True when no code of this step
+    or a later one had (in one UPDATE, so two requests at once cannot both spend it)."""
+    result = session.execute(
+        update(Teacher)
+        .where(
+            col(Teacher.id) == teacher_id,
+            or_(col(Teacher.totp_last_step).is_(None), col(Teacher.totp_last_step) < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def new_recovery_codes() -> list[str]:

@@ -169,9 +169,32 @@ def test_the_eleventh_failed_sign_in_in_a_row_is_refused_even_with_the_right_pas
     marker = "?" if app.state.engine.dialect.paramstyle == "qmark" else "%s"
     past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     with app.state.engine.begin() as connection:
-        connection.exec_driver_sql(f"UPDATE teacher SET locked_until = {marker}", (past,))
+        connection.exec_driver_sql(
+            f"UPDATE sign_in_failures SET locked_until = {marker}", (past,)
+        )
     assert sign_in(client, EMAIL, PASSWORD).status_code == 303
-    assert count(app, "SELECT failed_sign_ins FROM teacher") == 0
+    assert count(app, "SELECT count(*) FROM sign_in_failures") == 0
+
+
+def test_an_address_without_an_account_locks_exactly_as_one_with_an_account(
+    client: TestClient, app: FastAPI, mail: MailBox
+) -> None:
+    """The lock-out message would otherwise tell a stranger which addresses have accounts."""
+    sign_up(client)
+    pages = {}
+    for address in (EMAIL, "nobody@school.example"):
+        for attempt in range(10):
+            sign_in(client, address, f"wrong password {attempt}")
+        pages[address] = sign_in(client, address, PASSWORD)
+        assert pages[address].status_code == 422
+        assert "locked for 15 minutes" in pages[address].text
+    known, unknown = (page.text.replace(a, "ADDRESS") for a, page in pages.items())
+    assert known == unknown
+    # Only keyed hashes of the typed addresses are kept, never the addresses.
+    with app.state.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT * FROM sign_in_failures").all()
+    assert len(rows) == 2
+    assert not any("@" in str(value) for row in rows for value in row)
 
 
 def test_a_right_password_resets_the_count_of_failures(
@@ -180,9 +203,9 @@ def test_a_right_password_resets_the_count_of_failures(
     sign_up(client)
     for attempt in range(9):
         sign_in(client, EMAIL, f"wrong password {attempt}")
-    assert count(app, "SELECT failed_sign_ins FROM teacher") == 9
+    assert count(app, "SELECT failures FROM sign_in_failures") == 9
     assert sign_in(client, EMAIL, PASSWORD).status_code == 303
-    assert count(app, "SELECT failed_sign_ins FROM teacher") == 0
+    assert count(app, "SELECT count(*) FROM sign_in_failures") == 0
     for attempt in range(9):
         sign_in(client, EMAIL, f"wrong password {attempt}")
     assert sign_in(client, EMAIL, PASSWORD).status_code == 303

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 
 import pyotp
 
 from course.schools.two_factor import (
-    code_is_right,
+    code_step,
     hash_recovery_code,
     is_secret,
     new_recovery_codes,
@@ -19,17 +19,20 @@ from course.schools.two_factor import (
 )
 
 
-def test_a_code_is_right_now_and_one_step_either_side_only() -> None:
+def test_a_code_is_right_now_and_one_step_either_side_only_and_names_its_step() -> None:
     secret = new_secret()
     totp = pyotp.TOTP(secret)
-    now = time.time()
-    assert code_is_right(secret, totp.at(now))
-    assert code_is_right(secret, totp.at(now - 30))
-    assert code_is_right(secret, " ".join([totp.at(now)[:3], totp.at(now)[3:]]))
-    assert not code_is_right(secret, totp.at(now - 120))
+    at = dt.datetime(2026, 12, 1, 9, 0, 10, tzinfo=dt.UTC)
+    now = at.timestamp()
+    step = int(now) // 30
+    assert code_step(secret, totp.at(now), at) == step
+    assert code_step(secret, totp.at(now - 30), at) == step - 1
+    assert code_step(secret, totp.at(now + 30), at) == step + 1
+    assert code_step(secret, " ".join([totp.at(now)[:3], totp.at(now)[3:]]), at) == step
+    assert code_step(secret, totp.at(now - 120), at) is None
     for garbage in ("", "12345", "1234567", "abcdef", "１２３４５６"):
-        assert not code_is_right(secret, garbage)
-    assert not code_is_right(None, totp.at(now))
+        assert code_step(secret, garbage, at) is None
+    assert code_step(None, totp.at(now), at) is None
 
 
 def test_a_secret_survives_being_typed_in_groups() -> None:
