@@ -169,9 +169,7 @@ def test_the_eleventh_failed_sign_in_in_a_row_is_refused_even_with_the_right_pas
     marker = "?" if app.state.engine.dialect.paramstyle == "qmark" else "%s"
     past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     with app.state.engine.begin() as connection:
-        connection.exec_driver_sql(
-            f"UPDATE sign_in_failures SET locked_until = {marker}", (past,)
-        )
+        connection.exec_driver_sql(f"UPDATE sign_in_failures SET locked_until = {marker}", (past,))
     assert sign_in(client, EMAIL, PASSWORD).status_code == 303
     assert count(app, "SELECT count(*) FROM sign_in_failures") == 0
 
