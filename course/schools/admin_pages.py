@@ -24,8 +24,10 @@ from course.schools.accounts import (
     require_two_factor,
     school_by_id,
     school_teachers,
+    teacher_by_id,
     text_problem,
 )
+from course.schools.classes import Viewer, classes_for
 from course.schools.deps import CurrentAdmin
 from course.schools.links import create_link as create_email_link
 from course.schools.links import find_link, use_link
@@ -108,18 +110,46 @@ def invite_teacher(
     return go_to(request, "show_school", done="invited")
 
 
+def teacher_id_or_404(teacher_id: str) -> int:
+    """A teacher id from a form or an address: digits that fit the column, else a 404."""
+    if not teacher_id.isdigit() or int(teacher_id) >= 2**63:
+        raise HTTPException(status_code=404)
+    return int(teacher_id)
+
+
+@router.get("/school/remove")
+def confirm_remove(
+    request: Request, engine: EngineDep, admin: CurrentAdmin, teacher_id: str = ""
+) -> Response:
+    """Ask before removing a teacher: who, what ends, and that their classes stay."""
+    wanted = teacher_id_or_404(teacher_id)
+    if wanted == admin.id:
+        return go_to(request, "show_school")
+    with read_session(engine) as session:
+        member = teacher_by_id(wanted, session=session)
+        if member is None or member.school_id != admin.school_id:
+            raise HTTPException(status_code=404)
+        owned = len(classes_for(Viewer(member.id, member.school_id, False), session=session))
+    context = {
+        "title": f"Remove {member.name}?",
+        "member": member,
+        "owned": owned,
+        "teacher": admin,
+    }
+    return teacher_page(request, "teachers/remove_teacher.html", context)
+
+
 @router.post("/school/remove")
 def remove_from_school(
     request: Request, engine: EngineDep, admin: CurrentAdmin, teacher_id: Text = ""
 ) -> Response:
     """Remove a teacher of the school (not oneself): their account and sessions end."""
-    if not teacher_id.isdigit() or int(teacher_id) >= 2**63:
-        raise HTTPException(status_code=404)
-    if int(teacher_id) == admin.id:
+    wanted = teacher_id_or_404(teacher_id)
+    if wanted == admin.id:
         errors = {"remove": "You cannot remove yourself from your school."}
         return school_page(request, engine, admin, errors=errors)
     with write_session(engine) as session:
-        removed = remove_teacher(admin.school_id, int(teacher_id), session=session)
+        removed = remove_teacher(admin.school_id, wanted, session=session)
     if removed is None:
         raise HTTPException(status_code=404)
     return go_to(request, "show_school", done="removed")

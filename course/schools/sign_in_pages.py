@@ -54,6 +54,8 @@ from course.schools.two_factor import (
     normalise_secret,
     provisioning_uri,
     qr_svg,
+    recovery_codes_left,
+    replace_recovery_codes,
     spaced,
     spend_code_step,
     use_recovery_code,
@@ -190,10 +192,13 @@ def two_factor_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     """The two-factor page (422 with errors), offering this secret when not yet set up."""
+    with read_session(request.app.state.engine) as session:
+        codes_left = recovery_codes_left(visit.teacher.id, session=session)
     context = {
         "title": "Two-factor sign-in",
         "visit": visit,
         "teacher": visit.teacher,
+        "codes_left": codes_left,
         "secret": secret,
         "spaced_secret": spaced(secret),
         "qr_code": qr_svg(provisioning_uri(secret, visit.teacher.email)),
@@ -236,6 +241,31 @@ def set_up_two_factor(
         turn_on_two_factor(visit.teacher.id, secret, step, codes, session=session)
         finish_two_factor(visit.token_hash, session=session)
     context = {"title": "Your recovery codes", "codes": codes}
+    return teacher_page(request, "teachers/recovery_codes.html", context)
+
+
+@router.post("/two-factor/recovery-codes")
+def renew_recovery_codes(
+    request: Request,
+    engine: EngineDep,
+    visit: SignedInVisit,
+    wait: AttemptWait,
+    codes_password: Text = "",
+) -> Response:
+    """Ten new recovery codes, with the password (the old ones stop working), shown once."""
+    if wait:
+        return too_many_attempts(request, wait)
+    if not visit.teacher.two_factor_enabled:
+        return go_to(request, "show_two_factor")
+    with read_session(engine) as session:
+        teacher = teacher_by_id(visit.teacher.id, session=session)
+    if not verify_password(codes_password, teacher.password_hash if teacher else None):
+        errors = {"codes_password": WRONG_PASSWORD}
+        return two_factor_page(request, visit, new_secret(), errors)
+    codes = new_recovery_codes()
+    with write_session(engine) as session:
+        replace_recovery_codes(visit.teacher.id, codes, session=session)
+    context = {"title": "Your new recovery codes", "codes": codes, "renewed": True}
     return teacher_page(request, "teachers/recovery_codes.html", context)
 
 

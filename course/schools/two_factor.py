@@ -16,7 +16,7 @@ import secrets
 
 import pyotp
 import segno
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from course.schools.models import RecoveryCode, Teacher
@@ -126,6 +126,12 @@ def replace_recovery_codes(teacher_id: int, codes: list[str], *, session: Sessio
         session.add(
             RecoveryCode(teacher_id=teacher_id, code_hash=hash_recovery_code(teacher_id, code))
         )
+
+
+def recovery_codes_left(teacher_id: int, *, session: Session) -> int:
+    """How many of the teacher's recovery codes are still unused."""
+    query = select(func.count()).where(col(RecoveryCode.teacher_id) == teacher_id)
+    return int(session.execute(query).scalar_one())
 
 
 def use_recovery_code(teacher_id: int, code: str, *, session: Session) -> bool:

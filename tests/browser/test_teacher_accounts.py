@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from course.app import create_app
 from course.content.schema import Catalogue
@@ -106,7 +106,11 @@ def sign_in(page: Page, server: LiveServer, email: str, password: str = PASSWORD
 
 
 def test_sign_up_confirm_two_factor_and_sign_in_with_a_code(
-    page: Page, server: LiveServer, mail: MailBox, assert_accessible: AssertAccessible
+    page: Page,
+    new_context: Callable[..., BrowserContext],
+    server: LiveServer,
+    mail: MailBox,
+    assert_accessible: AssertAccessible,
 ) -> None:
     email = "ada@browser.example"
     sign_up_by_keyboard(page, server, email, assert_accessible)
@@ -162,9 +166,31 @@ def test_sign_up_confirm_two_factor_and_sign_in_with_a_code(
     page.get_by_label("Their email address").fill("grace@browser.example")
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_role("status")).to_contain_text("Invitation sent")
-    page.goto(server.url + path_of(mail.last_link("grace@browser.example")))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Join Greenfield Academy")
-    assert_accessible(page, "invitation")
+    grace = new_context().new_page()
+    grace.goto(server.url + path_of(mail.last_link("grace@browser.example")))
+    expect(grace.get_by_role("heading", level=1)).to_have_text("Join Greenfield Academy")
+    assert_accessible(grace, "invitation")
+    grace.get_by_label("Your name").fill("Grace Hopper")
+    grace.get_by_label("Choose a password").fill(PASSWORD)
+    grace.get_by_role("button", name="Join and sign in").click()
+    expect(grace.get_by_role("heading", level=1)).to_have_text("Hello, Grace Hopper")
+
+    page.goto(f"{server.url}/teachers/two-factor")
+    page.locator("input[name=codes_password]").fill(PASSWORD)
+    page.get_by_role("button", name="Make new recovery codes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your new recovery codes")
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    assert_accessible(page, "new recovery codes")
+
+    page.goto(f"{server.url}/teachers/school")
+    tab_to(page, "a[href^='/teachers/school/remove']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove Grace Hopper?")
+    assert_accessible(page, "removing a teacher, asked first")
+    page.get_by_role("button", name="Yes, remove Grace Hopper").click()
+    expect(page.get_by_role("status")).to_contain_text("has been removed")
+    grace.reload()
+    expect(grace).to_have_url(f"{server.url}/teachers/sign-in")
 
 
 def test_the_pages_a_visitor_sees_are_accessible(

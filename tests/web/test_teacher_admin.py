@@ -114,6 +114,15 @@ def test_removing_a_teacher_ends_their_sessions(
         accept(grace, mail.last_link(INVITEE))
         assert grace.get("/teachers").status_code == 200
         grace_id = teacher_id(app, INVITEE)
+        # The school page's Remove is a link to a page that asks first; nothing is removed yet.
+        link = f"/teachers/school/remove?teacher_id={grace_id}"
+        assert f'href="{link}"' in client.get("/teachers/school").text
+        asked = client.get(link)
+        assert asked.status_code == 200 and asked.headers["cache-control"] == "no-store"
+        assert "Remove Grace Hopper?" in asked.text and INVITEE in asked.text
+        assert "They have no classes." in asked.text
+        assert "Yes, remove Grace Hopper" in asked.text
+        assert grace.get("/teachers").status_code == 200
         assert remove(client, grace_id).headers["location"] == "/teachers/school?done=removed"
         assert grace.get("/teachers").headers["location"] == "/teachers/sign-in"
         assert sign_in(grace, INVITEE, OTHER_PASSWORD).status_code == 422
@@ -122,6 +131,8 @@ def test_removing_a_teacher_ends_their_sessions(
 
 def test_an_admin_cannot_remove_themselves(client: TestClient, app: FastAPI, mail: MailBox) -> None:
     new_admin(client, mail)
+    asked = client.get(f"/teachers/school/remove?teacher_id={teacher_id(app, ADMIN)}")
+    assert asked.headers["location"] == "/teachers/school"
     response = remove(client, teacher_id(app, ADMIN))
     assert response.status_code == 422
     assert "You cannot remove yourself" in response.text
@@ -136,10 +147,12 @@ def test_another_schools_teacher_is_out_of_reach(
         new_admin(other, mail, "bob@other.example", school="Other School", name="Bob")
         bob = teacher_id(app, "bob@other.example")
         assert remove(client, bob).status_code == 404
+        assert client.get(f"/teachers/school/remove?teacher_id={bob}").status_code == 404
         assert other.get("/teachers").status_code == 200
         assert "Bob" not in client.get("/teachers/school").text
     for garbage in ("", "abc", "-1", "99999999999999999999999", "1e3"):
         assert remove(client, garbage).status_code == 404, garbage
+        assert client.get(f"/teachers/school/remove?teacher_id={garbage}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -147,6 +160,7 @@ def test_another_schools_teacher_is_out_of_reach(
     [
         ("get", "/teachers/school", {}),
         ("post", "/teachers/school/invite", {"email": "eve@school.example"}),
+        ("get", "/teachers/school/remove?teacher_id=1", {}),
         ("post", "/teachers/school/remove", {"teacher_id": "1"}),
         ("post", "/teachers/school/two-factor", {"required": "yes"}),
     ],

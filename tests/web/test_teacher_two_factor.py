@@ -83,6 +83,28 @@ def test_set_up_then_sign_in_with_a_code_from_the_app(
     assert client.get("/teachers/sign-in/code").headers["location"] == "/teachers"
 
 
+def test_new_recovery_codes_replace_the_old_ones_with_the_password(
+    client: TestClient, mail: MailBox
+) -> None:
+    new_admin(client, mail)
+    secret, old_codes = turn_on(client)
+    page = client.get("/teachers/two-factor").text
+    assert "You have 10 unused recovery codes of 10." in page
+    path = "/teachers/two-factor/recovery-codes"
+    wrong = post_form(client, "/teachers/two-factor", path, {"codes_password": "not it"})
+    assert wrong.status_code == 422 and "Your password is not right" in wrong.text
+    renewed = post_form(client, "/teachers/two-factor", path, {"codes_password": PASSWORD})
+    assert renewed.status_code == 200
+    assert "Your old recovery codes no longer work." in renewed.text
+    new_codes = CODE.findall(renewed.text)
+    assert len(set(new_codes)) == 10 and not set(new_codes) & set(old_codes)
+    sign_out(client)
+    sign_in(client, EMAIL)
+    assert enter(client, recovery_code=old_codes[0]).status_code == 422
+    assert enter(client, recovery_code=new_codes[0]).headers["location"] == "/teachers"
+    assert "You have 9 unused recovery codes of 10." in client.get("/teachers/two-factor").text
+
+
 def test_a_code_signs_in_once_even_within_its_half_minute(
     client: TestClient, mail: MailBox
 ) -> None:
