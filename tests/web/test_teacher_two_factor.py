@@ -87,7 +87,7 @@ def test_new_recovery_codes_replace_the_old_ones_with_the_password(
     client: TestClient, mail: MailBox
 ) -> None:
     new_admin(client, mail)
-    secret, old_codes = turn_on(client)
+    _, old_codes = turn_on(client)
     page = client.get("/teachers/two-factor").text
     assert "You have 10 unused recovery codes of 10." in page
     path = "/teachers/two-factor/recovery-codes"
