@@ -28,7 +28,7 @@ from course.security.csrf import CsrfMiddleware
 from course.security.headers import SecurityHeadersMiddleware
 from course.security.limits import BodyLimitMiddleware
 from course.security.paths import HeadAsGetMiddleware, SlashRedirectMiddleware
-from course.security.rate import RateLimitMiddleware
+from course.security.rate import RateLimitMiddleware, counter_for
 from course.settings import REPO_ROOT, Settings, get_settings
 from course.stats.routes import router as stats_router
 from course.web import STATIC_PATH, CachedStaticFiles, build_templates
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
     app.state.templates = templates
     app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)
+    app.state.sign_in_counter = counter_for(settings)  # teachers' sign-in attempts per address
     app.add_middleware(
         CsrfMiddleware,
         secret=secret_key,
@@ -91,8 +92,8 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """What runs while the app serves: the daily purge of learners past retention (at start-up,
-    then every 24 hours, however the app was started); on the way out, the purge is stopped and
-    the database connections are closed.
+    then every 24 hours, however the app was started); on the way out, the purge is stopped,
+    the sign-in counter lets go of Redis, and the database connections are closed.
 
     The place for anything else that lives as long as the app (the live sessions' broker)."""
     app.state.daily_purge = daily_purge = DailyPurge(
@@ -103,6 +104,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await daily_purge.stop()
+        await app.state.sign_in_counter.close()
         app.state.engine.dispose()
 
 

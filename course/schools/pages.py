@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from course.schools.accounts import address_key
-from course.security.rate import WINDOW_SECONDS, Counter, client_key, counter_for, wall_clock
+from course.security.rate import WINDOW_SECONDS, Counter, client_key, wall_clock
 from course.web import render
 
 # Said once on the page a redirect lands on, chosen by a fixed key in the address (`?done=`),
@@ -78,11 +78,9 @@ async def show_not_admin(request: Request, _exc: Exception) -> Response:
 
 
 def attempts_counter(request: Request) -> Counter:
-    """This app's counter of sign-in attempts per address (in memory, or Redis when set)."""
-    state = request.app.state
-    counter: Counter | None = getattr(state, "sign_in_counter", None)
-    if counter is None:
-        counter = state.sign_in_counter = counter_for(state.settings)
+    """This app's counter of sign-in attempts per address (in memory, or Redis when set),
+    made with the app and closed when it shuts down."""
+    counter: Counter = request.app.state.sign_in_counter
     return counter
 
 

@@ -252,3 +252,19 @@ def test_without_redis_the_course_stays_up(caplog: pytest.LogCaptureFixture) -> 
     assert [r.getMessage() for r in caplog.records] == [
         "rate limits: Redis unreachable, letting requests through"  # once, and no address
     ]
+
+
+@needs_redis
+def test_the_sign_in_counter_lets_go_of_redis_when_the_app_shuts_down(
+    settings: Settings, catalogue: Catalogue
+) -> None:
+    app = create_app(settings.model_copy(update={"redis_url": REDIS_URL}), catalogue=catalogue)
+    with TestClient(app, follow_redirects=False) as client:
+        page = client.get("/teachers/sign-in")
+        token = csrf_token(client, "/teachers/sign-in")
+        data = {"csrf_token": token, "email": "who@school.example", "password": "guess"}
+        assert page.status_code == 200
+        assert client.post("/teachers/sign-in", data=data).status_code == 422
+        counter = app.state.sign_in_counter
+        assert isinstance(counter, RedisCounter) and counter.client is not None
+    assert counter.client is None
