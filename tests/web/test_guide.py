@@ -133,3 +133,89 @@ def test_every_external_link_has_noreferrer(guide: tuple[str, GuideParser]) -> N
     for link in external:
         assert link["href"].startswith("https://"), link["href"]
         assert "noreferrer" in link.get("rel", "").split(), link["href"]
+
+
+def section(html: str, anchor: str) -> str:
+    """The text of the guide's section whose heading has this id."""
+    start = html.index(f'id="{anchor}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_every_link_within_the_page_finds_its_target(guide: tuple[str, GuideParser]) -> None:
+    html, parser = guide
+    targets = [link["href"][1:] for link in parser.links if link.get("href", "").startswith("#")]
+    assert "parents" in targets and "signs" in targets  # the contents list names the new parts
+    for target in targets:
+        assert f'id="{target}"' in html, target
+
+
+def test_parents_section_has_a_letter_with_the_campaigns_advice(
+    guide: tuple[str, GuideParser],
+) -> None:
+    html, _ = guide
+    letter = section(html, "parent-letter").replace("’", "'")
+    for words in (
+        "Dear parent or carer",
+        "never the child's fault",
+        "Don't pay",
+        "Stop contact",
+        "Keep the evidence",
+        "Never ask your child to show or send you the images",
+        "CEOP Safety Centre",
+        "Report Remove",
+        "Take It Down",
+        "0800 1111",
+        "Signs to look out for",
+        "[name and contact of the designated safeguarding lead]",
+    ):
+        assert words in letter, words
+    # Printed on paper, a link is lost: every service in the letter gives its address in words.
+    assert "<a " not in letter
+    for address in ("ceop.police.uk/Safety-Centre", "childline.org.uk", "takeitdown.ncmec.org"):
+        assert address in letter, address
+
+
+def test_guide_lists_the_signs_that_a_young_person_may_be_targeted(
+    guide: tuple[str, GuideParser],
+) -> None:
+    html, _ = guide
+    signs = section(html, "signs").lower()
+    for sign in ("after using their phone", "withdrawing", "secretive", "gift cards", "trapped"):
+        assert sign in signs, sign
+    assert 'href="#disclosure"' in signs
+
+
+def test_guide_covers_bereaved_and_send_pupils(guide: tuple[str, GuideParser]) -> None:
+    html, _ = guide
+    care = section(html, "extra-care").replace("’", "'")
+    assert "bereaved by suicide" in care
+    assert "pastoral lead" in care and "family" in care
+    assert "sit out" in care
+    assert "Samaritans" in care
+    assert "SEND" in care and "SENCo" in care
+
+
+def test_guide_names_northern_irelands_own_agencies(guide: tuple[str, GuideParser]) -> None:
+    html, _ = guide
+    nations = section(html, "nations")
+    assert "Northern Ireland" in nations
+    assert "PSNI" in nations
+    assert "Designated Teacher for Child Protection" in nations
+    assert "Report Fraud" in nations
+    assert "Police Scotland" in nations
+    assert "Northern Ireland" in section(html, "disclosure")
+
+
+def test_guide_describes_the_com_network_pattern_with_its_source(
+    guide: tuple[str, GuideParser],
+) -> None:
+    html, _ = guide
+    com = section(html, "com-networks")
+    assert "National Crime Agency" in com and "2025" in com
+    assert "money" in com
+    assert "DSL" in com
+
+
+def test_guide_never_names_action_fraud(guide: tuple[str, GuideParser]) -> None:
+    html, _ = guide
+    assert "Action Fraud" not in html
