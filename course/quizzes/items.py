@@ -1,12 +1,31 @@
-"""Each item type's two halves: reading a submission, and what its template shows."""
+"""Each item type's two halves: reading a submission, and what its template shows.
+
+Choice and multi options are shown in an order of the learner's own: a shuffle seeded by a hash
+of (learner id, quiz slug, item id), worked out again on every request and never stored, so a
+reload, the feedback and a retry all show the same order. Learner ids are random and never leave
+the server, so the order cannot be predicted from outside. The stored answer is still the option
+ids, so grading, statistics and CSV do not depend on the order. Without a key (the teacher's
+preview) options keep the order they are written in. Red-flags parts keep the order of the
+profile and the messages, and branching choices their written order: they are a conversation.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from course.content.schema import BranchingItem, ChoiceItem, Item, OrderItem, RedFlagsItem
+from course.content.schema import (
+    BranchingItem,
+    ChoiceItem,
+    Item,
+    Option,
+    OrderItem,
+    RedFlagsItem,
+)
 from course.quizzes import grading, scenarios
 
 
@@ -35,14 +54,35 @@ def read_submission(item: Item, form: Mapping[str, list[str]]) -> Submission:
     raise grading.InvalidChoice("This question is answered step by step.")
 
 
+def shuffle_key(learner_id: int, quiz_slug: str, item_id: str) -> int:
+    """The seed of one learner's option order for one item: the same on every request."""
+    digest = hashlib.sha256(f"{learner_id}\0{quiz_slug}\0{item_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def displayed_options(item: ChoiceItem, key: int | None) -> tuple[Option, ...]:
+    """The options in the order this learner sees them; the written order when `key` is None."""
+    if key is None:
+        return item.options
+    options = list(item.options)
+    random.Random(key).shuffle(options)
+    return tuple(options)
+
+
 def item_view(
     item: Item,
     stored: str | None,
     path: tuple[str, ...] = (),
     error: str | None = None,
+    *,
+    key: int | None = None,
 ) -> dict[str, Any]:
-    """What an item's template needs: the item, its result once answered, or its error."""
+    """What an item's template needs: the item, its result once answered, or its error.
+
+    `key` (from shuffle_key) orders a choice or multi item's options for one learner."""
     view: dict[str, Any] = {"item": item, "grade": None, "error": error}
+    if isinstance(item, ChoiceItem):
+        view["shown_options"] = displayed_options(item, key)
     if isinstance(item, BranchingItem):
         state = scenarios.replay(item, path)
         view["scenario"] = state
@@ -54,7 +94,10 @@ def item_view(
             view["steps"] = item.shuffled()
         return view
     if isinstance(item, ChoiceItem):
-        view["grade"] = grading.grade(item, grading.decode_choice(stored))
+        graded = grading.grade(item, grading.decode_choice(stored))
+        position = {option.id: n for n, option in enumerate(view["shown_options"])}
+        in_order = sorted(graded.options, key=lambda result: position[result.option.id])
+        view["grade"] = dataclasses.replace(graded, options=tuple(in_order))
     elif isinstance(item, RedFlagsItem):
         view["grade"] = grading.grade_red_flags(item, grading.decode_choice(stored))
     elif isinstance(item, OrderItem):

@@ -16,7 +16,7 @@ from course.learning.progress import KnownLearner
 from course.quizzes import answering, queries
 from course.quizzes.answering import ChatResult, Where
 from course.quizzes.grading import InvalidChoice
-from course.quizzes.items import item_view, read_submission
+from course.quizzes.items import item_view, read_submission, shuffle_key
 from course.web import is_htmx, render, url_path
 
 router = APIRouter(
@@ -54,9 +54,14 @@ def find_item(
 
 
 def item_views(
-    engine: Engine, learner: KnownLearner, items: tuple[Item, ...], errors: dict[str, Any]
+    engine: Engine,
+    learner: KnownLearner,
+    quiz: Quiz,
+    items: tuple[Item, ...],
+    errors: dict[str, Any],
 ) -> list[dict[str, Any]]:
-    """Every item's view for this learner, from their stored answers and paths."""
+    """Every item's view for this learner, from their stored answers and paths, with the
+    options in this learner's order."""
     ids = [item.id for item in items]
     branching = [item.id for item in items if isinstance(item, BranchingItem)]
     with read_session(engine) as session:
@@ -65,7 +70,8 @@ def item_views(
     views = []
     for item in items:
         error, submitted = errors.get(item.id, (None, {}))
-        view = item_view(item, stored.get(item.id), paths.get(item.id, ()), error)
+        key = shuffle_key(learner.id, quiz.slug, item.id)
+        view = item_view(item, stored.get(item.id), paths.get(item.id, ()), error, key=key)
         views.append({**view, "submitted": submitted})
     return views
 
@@ -86,7 +92,7 @@ def quiz_page(
         "quiz": quiz,
         "lessons": lessons,
         "position": lessons.index(lesson) + 1,
-        "items": item_views(engine, learner, quiz.items_for(learner.age_band), errors or {}),
+        "items": item_views(engine, learner, quiz, quiz.items_for(learner.age_band), errors or {}),
         "next_lesson": catalogue.next_lesson(lesson.slug, learner.age_band),
         "age_band": learner.age_band,
         "in_class": learner.class_id is not None,
@@ -116,7 +122,8 @@ def item_response(
         return RedirectResponse(f"{page}#item-{item.id}", status_code=303)
     message: str | None = error[0] if error else None
     submitted: dict[str, str] = error[1] if error else {}
-    view = item_view(item, stored, path, message)
+    key = shuffle_key(learner.id, quiz_or_404(catalogue, lesson).slug, item.id)
+    view = item_view(item, stored, path, message, key=key)
     context = {"lesson": lesson, "age_band": learner.age_band, **view, "submitted": submitted}
     return render(request, "quizzes/_item.html", context, status_code=422 if error else 200)
 

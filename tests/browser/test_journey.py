@@ -110,7 +110,11 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
         if isinstance(item, ChoiceItem) and item.type == "choice"
     )
     (right,) = correct_options(item)
-    position = [option.id for option in item.options].index(right)
+    # Options are shown in this learner's own order (course/quizzes/items.py), so read it.
+    shown = page.locator(f"#item-{item.id} input[name='choice']").evaluate_all(
+        "inputs => inputs.map(input => input.value)"
+    )
+    position = shown.index(right)
     tab_to(page, f"#item-{item.id} input[name='choice']")
     page.keyboard.press("Space")
     for _ in range(position):
