@@ -81,12 +81,31 @@ def check(content_dir: Path) -> list[str]:
 
 
 def check_content_command(args: argparse.Namespace) -> int:
-    """Check lessons and quizzes; exit 1 when anything is wrong."""
+    """Check lessons and quizzes; exit 1 when anything is wrong, or (--strict) is warned of."""
     content_dir = Path(args.directory) if args.directory else get_settings().content_dir
     if check(content_dir):
         return 1
+    warned = warn(content_dir)
+    if warned and args.strict:
+        print(f"{len(warned)} warning(s), and --strict fails on them.", file=sys.stderr)
+        return 1
+    if warned:
+        print(f"{len(warned)} warning(s); the content can still be served.", file=sys.stderr)
     print(f"content is fine: {content_dir}")
     return 0
+
+
+def warn(content_dir: Path) -> list[str]:
+    """Print every warning about content that loads (answers that can be guessed); return them."""
+    from course.content.guessing import check_guessing
+    from course.content.loader import load_catalogue
+
+    warnings = [
+        str(warning) for warning in check_guessing(load_catalogue(content_dir), content_dir)
+    ]
+    for line in warnings:
+        print(line, file=sys.stderr)
+    return warnings
 
 
 def create_teacher(args: argparse.Namespace) -> int:
@@ -180,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check-content", help="check lessons/ and quizzes/ and name every mistake"
     )
     check_parser.add_argument("directory", nargs="?", help="folder holding lessons/ and quizzes/")
+    check_parser.add_argument(
+        "--strict", action="store_true", help="fail on warnings too (answers that can be guessed)"
+    )
     check_parser.set_defaults(handler=check_content_command)
     teacher_parser = commands.add_parser(
         "create-teacher", help="create a confirmed admin teacher (asks for the password)"

@@ -17,6 +17,16 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class LintWarning(Problem):
+    """Something a writer should look at that does not stop the content being served: a
+    heuristic, such as an answer that can be guessed from its length. `course check-content`
+    prints it; with --strict it fails."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: warning: {self.message}"
+
+
 class ContentError(Exception):
     """The content has problems; the app must not start with it."""
 
@@ -31,3 +41,8 @@ class ContentError(Exception):
 def problems_in(file: str, findings: Iterable[Finding]) -> list[Problem]:
     """Turn findings in one file into problems, each message ending with a full stop."""
     return [Problem(file, line, message.rstrip(".") + ".") for line, message in findings]
+
+
+def warnings_in(file: str, findings: Iterable[Finding]) -> list[LintWarning]:
+    """Turn findings in one file into warnings, each message ending with a full stop."""
+    return [LintWarning(file, line, message.rstrip(".") + ".") for line, message in findings]
