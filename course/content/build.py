@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from course.content.help_directory import HelpDirectory
 from course.content.items import build_item
 from course.content.lessons import LessonDraft
 from course.content.markdown import render_body
@@ -15,6 +16,7 @@ def build_catalogue(
     version: str,
     *,
     film_html: str = "",
+    help_directory: HelpDirectory | None = None,
 ) -> Catalogue:
     """Build the immutable catalogue from drafts that passed every check; a lesson's ```film
     block becomes `film_html`."""
@@ -26,6 +28,7 @@ def build_catalogue(
             for quiz in quizzes
         },
         version=version,
+        help_directory=help_directory or HelpDirectory(),
     )
 
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 from course.content.build import build_catalogue
 from course.content.coverage import check_coverage
 from course.content.cross_checks import check_across_files
+from course.content.help import HELP_FILE, read_help_file
 from course.content.lesson_rules import check_lesson
 from course.content.lessons import LessonDraft, read_lesson
 from course.content.problems import ContentError, Finding, Problem, problems_in
@@ -18,6 +19,8 @@ __all__ = ["ContentError", "Problem", "check_content", "content_version", "load_
 
 LESSONS, QUIZZES = "lessons", "quizzes"
 SUFFIXES = {LESSONS: ".md", QUIZZES: ".yaml"}
+# Files in lessons/ or quizzes/ that are not lessons or quizzes, read by their own loaders.
+OTHER_FILES = {HELP_FILE}
 Draft = TypeVar("Draft", LessonDraft, QuizDraft)
 
 
@@ -66,13 +69,17 @@ def _read_content(content_dir: Path, film_html: str = "") -> tuple[Catalogue | N
         problems += found
         quizzes += [quiz] if quiz else []
         unusable |= set() if quiz else {path.stem}
+    help_directory, help_problems = read_help_file(content_dir) if lesson_files else (None, [])
+    problems += help_problems
     problems += check_across_files(lessons, quizzes, unusable)
     if len(lessons) == len(lesson_files):  # a lesson too broken to read hides its key messages
         problems += check_coverage(lessons)
     if problems:
         return None, sorted(problems, key=lambda problem: (problem.file, problem.line))
     version = content_version(lesson_files + quiz_files, content_dir)
-    return build_catalogue(lessons, quizzes, version, film_html=film_html), []
+    return build_catalogue(
+        lessons, quizzes, version, film_html=film_html, help_directory=help_directory
+    ), []
 
 
 def _content_files(content_dir: Path, kind: str) -> tuple[list[Path], list[Problem]]:
@@ -82,7 +89,7 @@ def _content_files(content_dir: Path, kind: str) -> tuple[list[Path], list[Probl
         return [], []
     files, problems = [], []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith(".") or path.is_dir() or f"{kind}/{path.name}" in OTHER_FILES:
             continue
         if path.suffix == SUFFIXES[kind]:
             files.append(path)

@@ -14,6 +14,8 @@ from pydantic import (
     field_validator,
 )
 
+from course.content.help_directory import HelpDirectory
+
 AUDIENCES: tuple[str, ...] = ("11-13", "14-18", "adult")
 AUDIENCE_LABELS: Mapping[str, str] = {
     "11-13": "11 to 13",
@@ -229,6 +231,7 @@ class Catalogue(Frozen):
     lessons: tuple[Lesson, ...]
     quizzes: Mapping[str, Quiz]
     version: str
+    help_directory: HelpDirectory = HelpDirectory()  # lessons/help.yaml
 
     _lessons_by_slug: dict[str, Lesson] = PrivateAttr(default_factory=dict)
     _items_by_id: dict[str, tuple[Quiz, Item]] = PrivateAttr(default_factory=dict)

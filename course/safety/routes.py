@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from course.content.help_directory import COUNTRIES
 from course.db import write_session
-from course.deps import EngineDep, SettingsDep
-from course.learning.deps import CookieDep
+from course.deps import CatalogueDep, EngineDep, SettingsDep
+from course.learning.deps import CookieDep, MaybeLearner
 from course.learning.identity import LearnerCookie, forget_learner_cookie, set_learner_cookie
 from course.learning.progress import revoke_learner
-from course.safety.services import COUNTRIES
+from course.safety.services import help_for
 from course.web import render, url_path
 
 router = APIRouter(tags=["safety"])
@@ -47,10 +48,22 @@ def revoke(engine: Engine, token: str) -> None:
 
 
 @router.get("/help")
-async def show_help(request: Request, cookie: CookieDep) -> Response:
-    """Where to get help now: the learner's country first, then services that work anywhere."""
-    country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
-    context = {"country": country, "countries": COUNTRIES, "anywhere": COUNTRIES["intl"]}
+async def show_help(
+    request: Request,
+    cookie: CookieDep,
+    learner: MaybeLearner,
+    catalogue: CatalogueDep,
+    every: bool = False,
+) -> Response:
+    """Where to get help now: the learner's country first, then services that work anywhere;
+    only those that suit the learner's age band, unless they ask to see every service."""
+    band = None if every or learner is None else learner.age_band
+    view = help_for(catalogue.help_directory, cookie.country, band)
+    context = {
+        "help": view,
+        "countries": COUNTRIES,
+        "learner_band": learner.age_band if learner else None,
+    }
     return render(request, "safety/help.html", context)
 
 
@@ -69,10 +82,12 @@ async def choose_country(
 
 
 @router.get("/card")
-async def show_card(request: Request, cookie: CookieDep) -> Response:
-    """The "what to do" card: one printable page to keep."""
-    country = COUNTRIES.get(cookie.country, COUNTRIES["uk"])
-    return render(request, "safety/card.html", {"country": country, "age_band": None})
+async def show_card(request: Request, cookie: CookieDep, catalogue: CatalogueDep) -> Response:
+    """The "what to do" card: one printable page to keep, with the chosen country's services,
+    their numbers and addresses written out, for anyone of any age (a parent or a teacher
+    helping a child needs the child's services too)."""
+    view = help_for(catalogue.help_directory, cookie.country, None)
+    return render(request, "safety/card.html", {"help": view, "age_band": None})
 
 
 @router.get("/privacy")

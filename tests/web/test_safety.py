@@ -80,10 +80,10 @@ def choose_country(client: TestClient, country: str):  # type: ignore[no-untyped
             ["CyberTipline", "1-800-843-5678", "Take It Down", "tips.fbi.gov"],
         ),
         ("au", "Help in Australia", ["ACCCE", "eSafety Commissioner", "1800 55 1800", "13 11 14"]),
-        ("ca", "Help in Canada", ["Cybertip.ca", "1-866-658-9022", "Kids Help Phone"]),
-        ("ie", "Help in Ireland", ["1800 66 66 66", "Hotline.ie"]),
-        ("nz", "Help in New Zealand", ["Netsafe", "0508 638 723"]),
-        ("intl", "Help in anywhere else", ["StopNCII", "Child Helpline International"]),
+        ("ca", "Help in Canada", ["Cybertip.ca", "1-866-658-9022", "Kids Help Phone", "9-8-8"]),
+        ("ie", "Help in Ireland", ["1800 66 66 66", "Hotline.ie", "116 123"]),
+        ("nz", "Help in New Zealand", ["Netsafe", "0508 638 723", "1737"]),
+        ("anywhere", "Help in anywhere else", ["StopNCII", "Child Helpline International"]),
     ],
 )
 def test_country_choice_shows_its_services_and_is_remembered(

@@ -9,6 +9,8 @@ from pydantic import ValidationError
 from course.content.loader import ContentError, check_content, load_catalogue
 from course.content.schema import AUDIENCES
 from tests.unit.content.content_fixtures import (
+    HELP,
+    HELP_FILE,
     LESSON_ONE,
     LESSON_ONE_FILE,
     LESSON_TWO,
@@ -312,7 +314,7 @@ def test_heading_one_and_bad_links_in_the_body(tmp_path: Path) -> None:
 
 def test_file_name_must_match_the_slug(tmp_path: Path) -> None:
     files = {LESSON_ONE_FILE: LESSON_ONE, "lessons/02-next-steps.md": LESSON_TWO, QUIZ_FILE: QUIZ}
-    problems = check_content(write_files(tmp_path, files))
+    problems = check_content(write_files(tmp_path, files | {HELP_FILE: HELP}))
     assert [(p.file, p.line) for p in problems] == [("lessons/02-next-steps.md", 2)]
     assert "Rename the file to NN-what-to-do.md" in problems[0].message
 
@@ -343,7 +345,7 @@ def test_no_lessons_is_a_problem_but_no_quizzes_is_fine(tmp_path: Path) -> None:
     assert (problem.file, problem.line) == ("lessons/", 0)
     assert "there are no lessons in lessons/" in problem.message
     lesson = LESSON_ONE.replace("quiz: what-is-sextortion\n", "")
-    write_files(tmp_path, {LESSON_ONE_FILE: lesson})
+    write_files(tmp_path, {LESSON_ONE_FILE: lesson, HELP_FILE: HELP})
     assert check_content(tmp_path) == []
 
 

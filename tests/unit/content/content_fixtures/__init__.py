@@ -98,6 +98,38 @@ items:
 LESSON_ONE_FILE = "lessons/01-what-is-sextortion.md"
 LESSON_TWO_FILE = "lessons/02-what-to-do.md"
 QUIZ_FILE = "quizzes/what-is-sextortion.yaml"
+HELP_FILE = "lessons/help.yaml"
+
+# The smallest help directory check-content accepts. Line numbers: Childline's entry at 2
+# (ages 4, countries 5, phone 8, web 9, hours 10, source url 12); the crisis line at 14
+# (crisis 18, phone 21, source url 24).
+HELP = """\
+services:
+  - name: Childline
+    for: Anyone under 19
+    ages: [11-13, 14-18]
+    countries: [uk]
+    what: Free, confidential help.
+    reach:
+      - phone: "0800 1111"
+      - web: https://www.childline.org.uk/
+    hours: Any time
+    source:
+      url: https://www.childline.org.uk/
+      checked: 2026-12-01
+  - name: Someone to talk to
+    for: Anyone who is struggling
+    ages: [11-13, 14-18, adult]
+    countries: [uk, ie, us, ca, au, nz, anywhere]
+    crisis: true
+    what: Someone to talk to, free.
+    reach:
+      - phone: "116 123"
+    hours: Any time
+    source:
+      url: https://www.samaritans.org/
+      checked: 2026-12-01
+"""
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:
@@ -111,11 +143,13 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
 
 def write_valid_tree(root: Path, **replaced: str) -> Path:
     """Write the valid tree; keyword arguments replace a file's text (lesson_one=…)."""
-    texts = {"lesson_one": LESSON_ONE, "lesson_two": LESSON_TWO, "quiz": QUIZ} | replaced
+    texts = {"lesson_one": LESSON_ONE, "lesson_two": LESSON_TWO, "quiz": QUIZ, "help": HELP}
+    texts |= replaced
     files = {
         LESSON_ONE_FILE: texts["lesson_one"],
         LESSON_TWO_FILE: texts["lesson_two"],
         QUIZ_FILE: texts["quiz"],
+        HELP_FILE: texts["help"],
     }
     return write_files(root, files)
 
