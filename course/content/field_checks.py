@@ -34,6 +34,10 @@ MISSING_HINTS = {
     "next": "with the id of the node this choice leads to",
     "steps": "with 4 to 7 steps, in the right order",
     "reason": "with a sentence that explains why this step sits where it does",
+    "constraints": "with the pairs of steps whose order matters (`first:`, `then:`, `why:`)",
+    "first": "with the id of the step that must come first",
+    "then": "with the id of the step that must come after it",
+    "why": "with a sentence, simple enough for an 11-year-old, saying why this order matters",
 }
 
 
@@ -58,6 +62,11 @@ def describe(detail: ErrorDetails, model: type[BaseModel]) -> str:
     if kind == "missing":
         name = str(detail["loc"][-1])
         return f"`{name}` is missing. Add `{name}:` {MISSING_HINTS.get(name, 'to this part')}"
+    if kind == "extra_forbidden" and detail["loc"] == ("minutes",):
+        return (
+            "`minutes` is worked out now, from the lesson's words and questions "
+            "(course/content/minutes.py). Remove this line"
+        )
     if kind == "extra_forbidden":
         owner = _model_at(model, detail["loc"][:-1])
         return f"unknown field {field}. {_suggest(str(detail['loc'][-1]), owner)}"

@@ -58,7 +58,6 @@ class LessonFrontMatter(Strict):
     title: Text
     order: int = Field(ge=1)
     audiences: list[Audience] = Field(min_length=1)
-    minutes: int = Field(ge=1, le=30)
     summary: Text
     content_note: Text | None = None
     key_messages: list[KeyMessage]
@@ -161,16 +160,34 @@ class BranchingEntry(ItemEntry):
 
 
 class StepEntry(Strict):
-    id: Slug
-    text: Text
-    reason: Text
+    """A step of an order item: one of the course's steps (`step:`), or its own `id` and `text`."""
+
+    step: Slug | None = None  # the id of a step in lessons/steps.yaml; its text is shown
+    id: Slug | None = None
+    text: Text | None = None
+    reason: Text | None = None
+
+    @property
+    def key(self) -> str:
+        """The step's id within the item: the course step's id, or its own."""
+        return self.step or self.id or ""
+
+
+class ConstraintEntry(Strict):
+    """An ordering that matters: `first` before `then`, and `why`, said to the learner."""
+
+    first: Slug
+    then: Slug
+    why: Text
 
 
 class OrderEntry(ItemEntry):
-    """An `order` item: steps written in the right order, each with the reason for its place."""
+    """An `order` item: steps, and the pairs whose order matters; any order keeping them is
+    right."""
 
     type: Literal["order"]
     steps: list[StepEntry]
+    constraints: list[ConstraintEntry]
 
 
 class QuizFile(Strict):

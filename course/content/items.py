@@ -17,6 +17,7 @@ from course.content.schema import (
     BranchingItem,
     Choice,
     ChoiceItem,
+    Constraint,
     Item,
     Message,
     Node,
@@ -26,6 +27,7 @@ from course.content.schema import (
     Profile,
     RedFlagsItem,
     Step,
+    StepList,
 )
 
 # Endings are rendered once for every band; audience blocks are refused in them, so the band
@@ -44,9 +46,14 @@ class _Common(TypedDict):
 
 
 def build_item(
-    entry: ItemEntry, lines: LineMap, at: Location, lesson_audiences: tuple[str, ...]
+    entry: ItemEntry,
+    lines: LineMap,
+    at: Location,
+    lesson_audiences: tuple[str, ...],
+    steps: StepList | None = None,
 ) -> Item:
-    """Render one item of any type; items without audiences get the lesson's."""
+    """Render one item of any type; items without audiences get the lesson's; an order item's
+    `step:` takes its text from the course's `steps`."""
     common = _common(entry, lines, at, lesson_audiences)
     if isinstance(entry, ChoiceEntry):
         return ChoiceItem(type=entry.type, options=_options(entry), **common)
@@ -55,16 +62,41 @@ def build_item(
     if isinstance(entry, BranchingEntry):
         return build_branching(entry, lines, at, lesson_audiences)
     if isinstance(entry, OrderEntry):
-        steps = tuple(
-            Step(
-                id=step.id,
-                text_html=render_inline(step.text),
-                reason_html=render_inline(step.reason),
-            )
-            for step in entry.steps
-        )
-        return OrderItem(type="order", steps=steps, **common)
+        return build_order(entry, common, steps or StepList())
     raise TypeError(f"no catalogue model for {type(entry).__name__}")
+
+
+def build_order(entry: OrderEntry, common: _Common, canonical: StepList) -> OrderItem:
+    """An order item; a `step:` shows the course step's text, for anyone (items have no band).
+
+    Steps that are the course's keep the course's order among themselves.
+    """
+    course_order = canonical.ids()
+    written = (
+        sorted(
+            entry.steps,
+            key=lambda step: course_order.index(step.step) if step.step in course_order else -1,
+        )
+        if all(step.step in course_order for step in entry.steps)
+        else entry.steps
+    )
+    steps = []
+    for step in written:
+        course_step = canonical.step(step.step) if step.step else None
+        text = course_step.wording.text_html if course_step else render_inline(step.text or "")
+        steps.append(
+            Step(
+                id=step.key,
+                text_html=text,
+                reason_html=render_inline(step.reason) if step.reason else None,
+                canonical=step.step,
+            )
+        )
+    constraints = tuple(
+        Constraint(first=rule.first, then=rule.then, why_html=render_inline(rule.why))
+        for rule in entry.constraints
+    )
+    return OrderItem(type="order", steps=tuple(steps), constraints=constraints, **common)
 
 
 def _common(

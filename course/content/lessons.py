@@ -9,6 +9,7 @@ from course.content.formats import LessonFrontMatter
 from course.content.located_yaml import LineMap, read_yaml
 from course.content.markdown import body_blocks, check_structure
 from course.content.problems import Finding
+from course.content.schema import StepList
 
 FILE_NAME = re.compile(r"^\d{2}-(.+)\.md$")
 DELIMITER = "---"
@@ -22,6 +23,8 @@ class LessonDraft:
     front: LessonFrontMatter
     lines: LineMap
     body: str
+    body_line: int = 1  # the file line the body starts on
+    steps: StepList | None = None  # the course's steps, which a ```what-to-do block shows
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def read_lesson(file: str, text: str) -> tuple[LessonDraft | None, list[Finding]
     if front is None:
         return None, findings
     findings += _check_file_name(file, front.slug, lines)
-    return LessonDraft(file, front, lines, split.body), findings
+    return LessonDraft(file, front, lines, split.body, split.body_line), findings
 
 
 def split_front_matter(text: str) -> tuple[SplitLesson | None, list[Finding]]:

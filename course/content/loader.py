@@ -2,6 +2,7 @@
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -14,13 +15,19 @@ from course.content.lessons import LessonDraft, read_lesson
 from course.content.problems import ContentError, Finding, Problem, problems_in
 from course.content.quizzes import QuizDraft, read_quiz
 from course.content.schema import Catalogue
+from course.content.steps import (
+    STEPS_FILE,
+    check_order_steps,
+    check_what_to_do_blocks,
+    read_steps_file,
+)
 
 __all__ = ["ContentError", "Problem", "check_content", "content_version", "load_catalogue"]
 
 LESSONS, QUIZZES = "lessons", "quizzes"
 SUFFIXES = {LESSONS: ".md", QUIZZES: ".yaml"}
 # Files in lessons/ or quizzes/ that are not lessons or quizzes, read by their own loaders.
-OTHER_FILES = {HELP_FILE}
+OTHER_FILES = {HELP_FILE, STEPS_FILE}
 Draft = TypeVar("Draft", LessonDraft, QuizDraft)
 
 
@@ -59,14 +66,18 @@ def _read_content(content_dir: Path, film_html: str = "") -> tuple[Catalogue | N
     lessons: list[LessonDraft] = []
     quizzes: list[QuizDraft] = []
     unusable: set[str] = set()  # slugs, from file names, of files too broken to read
+    steps, steps_problems = read_steps_file(content_dir) if lesson_files else (None, [])
+    problems += steps_problems
     for path in lesson_files:
         lesson, found = _read_file(path, content_dir, read_lesson)
+        lesson = replace(lesson, steps=steps) if lesson else None
         problems += found + (problems_in(lesson.file, check_lesson(lesson)) if lesson else [])
+        problems += problems_in(lesson.file, check_what_to_do_blocks(lesson)) if lesson else []
         lessons += [lesson] if lesson else []
         unusable |= set() if lesson else {path.stem.partition("-")[2]}
     for path in quiz_files:
         quiz, found = _read_file(path, content_dir, read_quiz)
-        problems += found
+        problems += found + (problems_in(quiz.file, check_order_steps(quiz, steps)) if quiz else [])
         quizzes += [quiz] if quiz else []
         unusable |= set() if quiz else {path.stem}
     help_directory, help_problems = read_help_file(content_dir) if lesson_files else (None, [])
@@ -76,9 +87,15 @@ def _read_content(content_dir: Path, film_html: str = "") -> tuple[Catalogue | N
         problems += check_coverage(lessons)
     if problems:
         return None, sorted(problems, key=lambda problem: (problem.file, problem.line))
-    version = content_version(lesson_files + quiz_files, content_dir)
+    steps_files = [content_dir / STEPS_FILE]  # the steps are part of what learners read
+    version = content_version(lesson_files + quiz_files + steps_files, content_dir)
     return build_catalogue(
-        lessons, quizzes, version, film_html=film_html, help_directory=help_directory
+        lessons,
+        quizzes,
+        version,
+        film_html=film_html,
+        help_directory=help_directory,
+        steps=steps,
     ), []
 
 

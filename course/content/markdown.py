@@ -1,5 +1,6 @@
 """Lesson Markdown to HTML: CommonMark with raw HTML escaped and the course's fenced blocks."""
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -7,7 +8,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from course.content.problems import Finding
-from course.content.schema import AUDIENCES
+from course.content.schema import AUDIENCES, StepList
 
 BLOCKS = ("callout", "what-to-do", "audience", "film")  # film: its HTML is given to render_body
 OPTIONS = {"html": False, "linkify": False, "typographer": False}
@@ -19,12 +20,14 @@ def _render_fence(renderer: Any, tokens: Sequence[Token], idx: int, options: Any
     inner = tokens[idx].content
     if name == "callout":
         return f'<aside class="callout">\n{_parser.render(inner, env)}</aside>\n'
-    if name == "what-to-do":
+    if name == "what-to-do":  # the canonical steps (all, or those named), in their order
         env["what_to_do_count"] = number = env.get("what_to_do_count", 0) + 1
         anchor = f"what-to-do-{number}"
         return (
             f'<section class="what-to-do" aria-labelledby="{anchor}">'
-            f'<h2 id="{anchor}">What to do</h2>\n{_parser.render(inner, env)}</section>\n'
+            f'<h2 id="{anchor}">What to do</h2>\n'
+            f"{steps_list_html(env.get('steps') or StepList(), env.get('band'), tuple(bands))}"
+            "</section>\n"
         )
     if name == "audience":
         return _parser.render(inner, env) if env.get("band") in bands else ""
@@ -57,11 +60,25 @@ _parser.add_render_rule("link_open", _render_link_open)
 _checking_parser = _LinkKeepingParser("commonmark", OPTIONS)
 
 
-def render_body(text: str, band: str, *, film_html: str = "") -> str:
+def render_body(text: str, band: str, *, film_html: str = "", steps: StepList | None = None) -> str:
     """Render a lesson body as the given audience band sees it; a ```film block becomes
-    `film_html`."""
-    env = {"band": band, "what_to_do_count": 0, "film_html": film_html}
+    `film_html`, a ```what-to-do block the canonical `steps`."""
+    env = {"band": band, "what_to_do_count": 0, "film_html": film_html, "steps": steps}
     return str(_parser.render(text, env))
+
+
+def steps_list_html(steps: StepList, band: str | None, ids: tuple[str, ...] = ()) -> str:
+    """The canonical steps as an ordered list, worded for `band`: all, or only `ids`.
+
+    templates/_what_to_do.html draws the same list for pages outside lessons.
+    """
+    items = "".join(
+        f'<li data-step="{step.id}"><strong>{wording.text_html}</strong>'
+        + (f" {wording.detail_html}" if wording.detail_html else "")
+        + "</li>\n"
+        for step, wording in steps.shown(band, ids)
+    )
+    return f'<ol class="what-to-do__steps">\n{items}</ol>\n'
 
 
 def render_inline(text: str) -> str:
@@ -87,7 +104,15 @@ def check_structure(blocks: Iterable[tuple[int, Token]]) -> list[Finding]:
             findings.append((line, _H1))
         elif token.type == "fence":
             findings.extend((line, message) for message in _check_fence(token.info.split()))
+            if token.info.split()[:1] == ["what-to-do"] and token.content.strip():
+                findings.append((line, _WHAT_TO_DO_TEXT))
     return findings
+
+
+_WHAT_TO_DO_TEXT = (
+    "a `what-to-do` block shows the course's steps from lessons/steps.yaml and holds no text. "
+    "Leave it empty; to show only some steps, name their ids after `what-to-do`"
+)
 
 
 _H1 = (
@@ -113,9 +138,18 @@ def _check_fence(words: list[str]) -> list[str]:
             for band in rest
             if band not in AUDIENCES
         ]
+    if name == "what-to-do":  # step ids; whether they exist is checked with the steps file
+        return [
+            f"`{word}` is not a step id. Name steps by their ids in lessons/steps.yaml"
+            for word in rest
+            if not _STEP_ID.fullmatch(word)
+        ]
     if rest:
         return [f"`{name}` takes nothing after its name. Remove `{' '.join(rest)}`"]
     return []
+
+
+_STEP_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def _check_film_blocks(blocks: Iterable[tuple[int, Token]]) -> list[Finding]:

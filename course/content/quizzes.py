@@ -212,12 +212,71 @@ def _order_findings(item: OrderEntry, lines: LineMap, at: Location) -> Iterator[
             f"order item `{item.id}` has {count} step{'s' * (count != 1)}; an order item needs "
             f"{MIN_STEPS} to {MAX_STEPS} steps. Add or remove steps",
         )
-    yield from _duplicate_ids(
-        [(step.id, ("steps", index)) for index, step in enumerate(item.steps)],
-        lines,
-        at,
-        f"step id `{{}}` is used twice in item `{item.id}`. Give each step its own id",
-    )
+    for index, step in enumerate(item.steps):
+        if (step.step is None) == (step.id is None) or (step.step is None) != bool(step.text):
+            yield (
+                lines.of(*at, "steps", index),
+                f"a step of item `{item.id}` needs either `step:` (the id of a step in "
+                "lessons/steps.yaml, whose text is shown) or its own `id:` and `text:`, "
+                "not both. Write one or the other",
+            )
+    seen: set[str] = set()
+    for index, step in enumerate(item.steps):
+        if step.key in seen:
+            yield (
+                lines.of(*at, "steps", index),
+                f"step `{step.key}` is used twice in item `{item.id}`. Give each step its own id",
+            )
+        seen.add(step.key)
+    yield from _constraint_findings(item, lines, at)
+
+
+def _constraint_findings(item: OrderEntry, lines: LineMap, at: Location) -> Iterator[Finding]:
+    """Constraints name two different steps of the item, and never go round in a circle."""
+    if not item.constraints:
+        yield (
+            lines.of(*at, "constraints"),
+            f"order item `{item.id}` has no constraints. Add at least one pair of steps whose "
+            "order matters, as `first:`, `then:` and `why:`",
+        )
+    keys = [step.key for step in item.steps]
+    after: dict[str, set[str]] = {key: set() for key in keys}
+    for index, rule in enumerate(item.constraints):
+        where = (*at, "constraints", index)
+        unknown = [name for name in (rule.first, rule.then) if name not in after]
+        if unknown:
+            yield (
+                lines.of(*where),
+                f"the constraint names `{unknown[0]}`, which is not a step of item "
+                f"`{item.id}`. Use one of: {', '.join(keys)}",
+            )
+        elif rule.first == rule.then:
+            yield (
+                lines.of(*where),
+                f"the constraint puts `{rule.first}` before itself. Name two different steps",
+            )
+        elif _reaches(after, rule.then, rule.first):
+            yield (
+                lines.of(*where),
+                f"this constraint (`{rule.first}` before `{rule.then}`) goes round in a circle "
+                f"with the ones above it, so no order could keep them all. Remove or turn round "
+                "one of them",
+            )
+        else:
+            after[rule.first].add(rule.then)
+
+
+def _reaches(after: dict[str, set[str]], start: str, goal: str) -> bool:
+    """Whether the constraints so far put `goal` somewhere after `start`."""
+    seen, todo = set(), [start]
+    while todo:
+        here = todo.pop()
+        if here == goal:
+            return True
+        if here not in seen:
+            seen.add(here)
+            todo.extend(after.get(here, ()))
+    return False
 
 
 def _lint_texts(item: ItemEntry, lines: LineMap, at: Location) -> list[Finding]:
@@ -258,8 +317,12 @@ def _texts(item: ItemEntry) -> Iterator[tuple[Location, str]]:
                 yield ("nodes", index, "text"), node.text
     elif isinstance(item, OrderEntry):
         for index, step in enumerate(item.steps):
-            yield ("steps", index, "text"), step.text
-            yield ("steps", index, "reason"), step.reason
+            if step.text:
+                yield ("steps", index, "text"), step.text
+            if step.reason:
+                yield ("steps", index, "reason"), step.reason
+        for index, rule in enumerate(item.constraints):
+            yield ("constraints", index, "why"), rule.why
 
 
 def _check_file_name(file: str, slug: str, lines: LineMap) -> list[Finding]:

@@ -75,7 +75,9 @@ def grade(text: str) -> float:
 def band_text(lesson: LessonDraft, band: str) -> str:
     """The plain text one band reads in a lesson: its summary, then the body as rendered."""
     summary = lesson.front.summary.strip()
-    return plain_text(f"<p>{html.escape(summary)}</p>\n" + render_body(lesson.body, band))
+    return plain_text(
+        f"<p>{html.escape(summary)}</p>\n" + render_body(lesson.body, band, steps=lesson.steps)
+    )
 
 
 def grades(lesson: LessonDraft) -> dict[str, float]:

@@ -156,30 +156,108 @@ class BranchingItem(ItemBase):
 
 
 class Step(Frozen):
+    """A step of an order item; `canonical` names the course step it shows, if any."""
+
     id: str
     text_html: str
-    reason_html: str
+    reason_html: str | None = None
+    canonical: str | None = None
+
+
+class Constraint(Frozen):
+    """An ordering that matters: step `first` goes before step `then`, and why."""
+
+    first: str
+    then: str
+    why_html: str
 
 
 class OrderItem(ItemBase):
-    """Put 4 to 7 steps in order; `steps` holds them in the right order."""
+    """Put 4 to 7 steps in an order that keeps every constraint; any such order is right.
+
+    `steps` holds them in one right order (the course's, for canonical steps).
+    """
 
     type: Literal["order"]
     steps: tuple[Step, ...]
+    constraints: tuple[Constraint, ...]
 
     _shuffled: tuple[Step, ...] = PrivateAttr(default=())
 
     def model_post_init(self, context: Any, /) -> None:
         """Work out the display order once."""
+        shuffler = random.Random(self.id)
         steps = list(self.steps)
-        random.Random(self.id).shuffle(steps)
-        if len(steps) > 1 and tuple(steps) == self.steps:
-            steps = steps[1:] + steps[:1]  # never show the answer
+        for _ in range(100):  # never show a right answer (check-content asks for constraints)
+            shuffler.shuffle(steps)
+            if not self.keeps_all(tuple(step.id for step in steps)):
+                break
         self._shuffled = tuple(steps)
 
     def shuffled(self) -> tuple[Step, ...]:
-        """The steps in display order: the same every time, and never the right order."""
+        """The steps in display order: the same every time, and never a right order."""
         return self._shuffled
+
+    def step(self, step_id: str) -> Step | None:
+        """The step with this id, or None."""
+        return next((step for step in self.steps if step.id == step_id), None)
+
+    def keeps_all(self, order: tuple[str, ...]) -> bool:
+        """Whether `order` (step ids) puts every constraint's `first` before its `then`."""
+        place = {step_id: n for n, step_id in enumerate(order)}
+        return all(place.get(c.first, -1) < place.get(c.then, -1) for c in self.constraints)
+
+
+class StepWording(Frozen):
+    """How a canonical step reads: its short text (bold in lists) and an optional detail."""
+
+    text_html: str
+    detail_html: str | None = None
+
+
+class CanonicalStep(Frozen):
+    """One of the course's "what to do" steps (lessons/steps.yaml), with wording per band."""
+
+    id: str
+    wording: StepWording  # for anyone (no band chosen)
+    bands: Mapping[str, StepWording] = MappingProxyType({})  # bands with their own wording
+
+    @field_validator("bands")
+    @classmethod
+    def read_only_bands(cls, bands: Mapping[str, StepWording]) -> Mapping[str, StepWording]:
+        """Stop anyone changing a band's wording after load."""
+        return MappingProxyType(dict(bands))
+
+    @field_serializer("bands")
+    def plain_bands(self, bands: Mapping[str, StepWording]) -> dict[str, StepWording]:
+        """Dump the read-only mapping as a plain dict."""
+        return dict(bands)
+
+    def for_band(self, band: str | None) -> StepWording:
+        """The wording this band reads; None (no band chosen) gets the wording for anyone."""
+        return self.bands.get(band or "", self.wording)
+
+
+class StepList(Frozen):
+    """The canonical steps, in the one order every page shows them."""
+
+    steps: tuple[CanonicalStep, ...] = ()
+
+    def ids(self) -> tuple[str, ...]:
+        """Every step's id, in the canonical order."""
+        return tuple(step.id for step in self.steps)
+
+    def step(self, step_id: str) -> CanonicalStep | None:
+        """The step with this id, or None."""
+        return next((step for step in self.steps if step.id == step_id), None)
+
+    def shown(
+        self, band: str | None, ids: tuple[str, ...] = ()
+    ) -> tuple[tuple[CanonicalStep, StepWording], ...]:
+        """The steps to show a band, in canonical order: all of them, or only those in `ids`."""
+        return tuple(
+            (step, step.for_band(band)) for step in self.steps if not ids or step.id in ids
+        )
 
 
 # Each item type is its own model, told apart by `type`.
@@ -203,13 +281,27 @@ class Lesson(Frozen):
     title: str
     order: int
     audiences: tuple[str, ...]
-    minutes: int
+    minutes: int  # the most of minutes_by_band: what a lesson takes its slowest readers
+    minutes_by_band: Mapping[str, int] = MappingProxyType(
+        {}
+    )  # worked out from its words and items (minutes.py)
     summary: str
     content_note: str | None
     key_messages: tuple[str, ...]
     quiz: str | None
     body_html: Mapping[str, str]
     file: str
+
+    @field_validator("minutes_by_band")
+    @classmethod
+    def read_only_minutes(cls, minutes: Mapping[str, int]) -> Mapping[str, int]:
+        """Stop anyone changing the worked-out minutes after load."""
+        return MappingProxyType(dict(minutes))
+
+    @field_serializer("minutes_by_band")
+    def plain_minutes(self, minutes: Mapping[str, int]) -> dict[str, int]:
+        """Dump the read-only mapping as a plain dict."""
+        return dict(minutes)
 
     @field_validator("body_html")
     @classmethod
@@ -232,6 +324,7 @@ class Catalogue(Frozen):
     quizzes: Mapping[str, Quiz]
     version: str
     help_directory: HelpDirectory = HelpDirectory()  # lessons/help.yaml
+    steps: StepList = StepList()  # the canonical "what to do" steps (lessons/steps.yaml)
 
     _lessons_by_slug: dict[str, Lesson] = PrivateAttr(default_factory=dict)
     _items_by_id: dict[str, tuple[Quiz, Item]] = PrivateAttr(default_factory=dict)
@@ -280,6 +373,12 @@ class Catalogue(Frozen):
     def lessons_for(self, band: str) -> tuple[Lesson, ...]:
         """Return the lessons this audience band sees, in course order."""
         return self._lessons_by_band.get(band, ())
+
+    def course_minutes(self, band: str | None = None) -> int:
+        """The minutes a band's whole course takes; with no band, the most any band takes."""
+        if band is not None:
+            return sum(lesson.minutes_by_band.get(band, 0) for lesson in self.lessons_for(band))
+        return max((self.course_minutes(each) for each in AUDIENCES), default=0)
 
     def next_lesson(self, slug: str, band: str) -> Lesson | None:
         """Return the lesson this band sees after the given one, or None at the end."""

@@ -55,7 +55,7 @@ async def show_home(
     if learner:  # only a returning learner costs a query (in a thread: it may wait on I/O)
         finished = await run_in_threadpool(read_finished, engine, learner.id)
         resume = lesson_path(request, resume_lesson(catalogue, learner.age_band, finished))
-    minutes = sum(lesson.minutes for lesson in catalogue.lessons)
+    minutes = catalogue.course_minutes()  # the slowest band's: worked out from the content
     return render(
         request, "learning/home.html", {"resume": resume, "minutes": minutes, "learner": learner}
     )

@@ -54,7 +54,12 @@ def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submis
         )
         mark_seen(where.learner_id, session=session)
         snapshots.count_answer(
-            tally, item_id, submission.choice, submission.correct, session=session
+            tally,
+            item_id,
+            submission.choice,
+            submission.correct,
+            session=session,
+            ordered=submission.ordered,
         )
     return stored
 

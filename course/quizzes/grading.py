@@ -6,7 +6,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from course.content.schema import ChoiceItem, Option, OrderItem, Part, RedFlagsItem, Step
+from course.content.schema import (
+    ChoiceItem,
+    Constraint,
+    Option,
+    OrderItem,
+    Part,
+    RedFlagsItem,
+    Step,
+)
 
 NOT_AN_OPTION = "That answer is not one of the options. Choose again."
 
@@ -119,25 +127,29 @@ _WHOLE_NUMBER = re.compile(r"[0-9]{1,4}")  # 1 to 9999, never a huge int()
 
 
 @dataclass(frozen=True)
-class PlacedStep:
-    """A step, where the learner put it and where it belongs (both counting from 1)."""
+class PairResult:
+    """One ordering that matters, and whether the learner kept it."""
 
-    step: Step
-    position: int
-    right_position: int
-
-    @property
-    def in_place(self) -> bool:
-        return self.position == self.right_position
+    constraint: Constraint
+    first: Step
+    then: Step
+    kept: bool
 
 
 @dataclass(frozen=True)
 class OrderGrade:
-    """Fully right or not, the share of step pairs in the right relative order, every step."""
+    """Fully right (every pair that matters the right way round) or not, the share of those
+    pairs kept, the learner's order, and each pair."""
 
     correct: bool
     score: float
-    placed: tuple[PlacedStep, ...]  # in the right order
+    order: tuple[Step, ...]  # as the learner put them
+    pairs: tuple[PairResult, ...]  # in the item's order
+
+    @property
+    def wrong_way_round(self) -> tuple[PairResult, ...]:
+        """The pairs the learner put the wrong way round."""
+        return tuple(pair for pair in self.pairs if not pair.kept)
 
 
 def parse_order(item: OrderItem, form: Mapping[str, object]) -> tuple[str, ...]:
@@ -170,23 +182,30 @@ def _text(value: object) -> str:
 
 
 def grade_order(item: OrderItem, order: tuple[str, ...]) -> OrderGrade:
-    """Partial credit: the share of pairs of steps the learner put in the right relative order.
+    """Any order that keeps every constraint is right; partial credit is the share kept.
 
     Ids the item no longer has are ignored and steps missing from `order` go last, so a stored
     answer to since-edited content still grades.
     """
-    right = [step.id for step in item.steps]
-    given = [step_id for step_id in dict.fromkeys(order) if step_id in right]
-    given += [step_id for step_id in right if step_id not in given]
-    position = {step_id: index for index, step_id in enumerate(given, start=1)}
-    pairs = [(a, b) for i, a in enumerate(right) for b in right[i + 1 :]]
-    in_order = sum(1 for a, b in pairs if position[a] < position[b])
-    score = in_order / len(pairs) if pairs else 1.0
-    placed = tuple(
-        PlacedStep(step, position=position[step.id], right_position=index)
-        for index, step in enumerate(item.steps, start=1)
+    known = [step.id for step in item.steps]
+    given = [step_id for step_id in dict.fromkeys(order) if step_id in known]
+    given += [step_id for step_id in known if step_id not in given]
+    place = {step_id: index for index, step_id in enumerate(given)}
+    pairs = tuple(
+        PairResult(rule, first, then, kept=place[rule.first] < place[rule.then])
+        for rule in item.constraints
+        if (first := item.step(rule.first)) is not None
+        and (then := item.step(rule.then)) is not None
     )
-    return OrderGrade(correct=given == right, score=score, placed=placed)
+    kept = sum(1 for pair in pairs if pair.kept)
+    score = kept / len(pairs) if pairs else 1.0
+    steps = {step.id: step for step in item.steps}
+    return OrderGrade(
+        correct=kept == len(pairs),
+        score=score,
+        order=tuple(steps[step_id] for step_id in given),
+        pairs=pairs,
+    )
 
 
 def encode_order(order: tuple[str, ...]) -> str:

@@ -35,6 +35,7 @@ class Submission:
 
     choice: str
     correct: bool
+    ordered: bool = False  # the choice is an order of steps (its pairs are counted for stats)
 
 
 def read_submission(item: Item, form: Mapping[str, list[str]]) -> Submission:
@@ -50,7 +51,8 @@ def read_submission(item: Item, form: Mapping[str, list[str]]) -> Submission:
     if isinstance(item, OrderItem):
         fields = {name: values[-1] for name, values in form.items() if values}
         order = grading.parse_order(item, fields)
-        return Submission(grading.encode_order(order), grading.grade_order(item, order).correct)
+        correct = grading.grade_order(item, order).correct
+        return Submission(grading.encode_order(order), correct, ordered=True)
     raise grading.InvalidChoice("This question is answered step by step.")
 
 

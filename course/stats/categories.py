@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from course.content.schema import BranchingItem, ChoiceItem, Item, Node, OrderItem, RedFlagsItem
-from course.stats.snapshots import CHOSE, CORRECT, PLACED
+from course.stats.snapshots import BEFORE, CHOSE, CORRECT
 from course.stats.suppress import Snapshot
 
 _TAG = re.compile(r"<[^>]*>")
@@ -55,16 +55,27 @@ def categories(item: Item) -> tuple[Category, ...]:
             )
             for p in item.parts()
         )
-    if isinstance(item, OrderItem):
+    if isinstance(item, OrderItem):  # the pairs whose order matters
+        steps = {s.id: plain(s.text_html) for s in item.steps}
         return tuple(
-            Category(s.id, f"{n}. {plain(s.text_html)}", True, "in the right place")
-            for n, s in enumerate(item.steps, start=1)
+            Category(
+                pair_id(c.first, c.then),
+                f"{steps.get(c.first, c.first)} before {steps.get(c.then, c.then)}",
+                True,
+                "the right way round",
+            )
+            for c in item.constraints
         )
     return tuple(
         Category(node.id, ending_label(node), node.ending == "safe", f"{node.ending} ending")
         for node in item.nodes
         if node.ending is not None
     )
+
+
+def pair_id(first: str, then: str) -> str:
+    """How an order item's pair is named in its totals: "first>then"."""
+    return f"{first}>{then}"
 
 
 def decision_categories(node: Node) -> tuple[Category, ...]:
@@ -92,12 +103,14 @@ def decision_nodes(item: BranchingItem) -> tuple[Node, ...]:
 
 def item_snapshot(item: Item, snapshot: Snapshot | None) -> Snapshot | None:
     """An item's snapshot as its categories, plus CORRECT: the options chosen, the parts
-    marked, the steps in their right place, or the ending reached."""
+    marked, the pairs of steps the right way round, or the ending reached."""
     if snapshot is None:
         return None
     counts = snapshot.counts
     if isinstance(item, OrderItem):
-        keys = {s.id: f"{PLACED}{n}:{s.id}" for n, s in enumerate(item.steps, start=1)}
+        keys = {
+            pair_id(c.first, c.then): BEFORE + pair_id(c.first, c.then) for c in item.constraints
+        }
     else:
         keys = {category.id: CHOSE + category.id for category in categories(item)}
     totals = {category: counts.get(key, 0) for category, key in keys.items()}

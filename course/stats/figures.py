@@ -191,7 +191,7 @@ def draw_question(
 def commonest_mistake(item: Item, shown: Figure) -> tuple[str, str | None]:
     """What most often went wrong, judged by the shown (rounded) shares alone, so it says no
     more than the bars do: the wrong answer chosen most, the warning sign most often missed,
-    the step most often out of place, the risky ending reached most."""
+    the pair of steps most often the wrong way round, the risky ending reached most."""
     bars = shown.bars
     if isinstance(item, ChoiceItem):
         measure, wrong = "most chosen wrong answer", [b for b in bars if b.right is False]
@@ -199,7 +199,7 @@ def commonest_mistake(item: Item, shown: Figure) -> tuple[str, str | None]:
         measure, wrong = "warning sign most often missed", [b for b in bars if b.right]
         wrong = [Bar(b.label, b.share, 100 - b.percent, b.right, b.note) for b in wrong]
     elif isinstance(item, OrderItem):
-        measure = "step most often out of place"
+        measure = "pair of steps most often the wrong way round"
         wrong = [Bar(b.label, b.share, 100 - b.percent, b.right, b.note) for b in bars]
     else:
         measure, wrong = "risky ending reached most", [b for b in bars if b.right is False]

@@ -27,7 +27,11 @@ KINDS = {
     "order": "put in order",
     "branching": "chat",
 }
-HEADINGS = {"red-flags": "Part marked", "order": "Step in its place", "branching": "Ending reached"}
+HEADINGS = {
+    "red-flags": "Part marked",
+    "order": "Pair the right way round",
+    "branching": "Ending reached",
+}
 
 _kept: WeakKeyDictionary[Environment, OrderedDict[QuestionStats, Markup]] = WeakKeyDictionary()
 _lock = threading.Lock()

@@ -42,6 +42,7 @@ from course.stats.suppress import Snapshot, advance
 CORRECT = "correct"  # right at the first attempt (a chat: its first ending was safe)
 CHOSE = "chose:"  # + an id the answer holds: an option, a part, a step, an ending, a chat choice
 PLACED = "placed:"  # + "<n>:<id>": the id is the n-th of the answer (an order item's steps)
+BEFORE = "before:"  # + "<a>><b>": an order item's answer puts step a before step b
 
 
 @dataclass(frozen=True)
@@ -75,20 +76,31 @@ def tally_for(learner_id: int, item_id: str, *, session: Session) -> ClassTally 
     return None if answered is not None else ClassTally(class_id)
 
 
-def answer_keys(choice: str, correct: bool) -> list[str]:
-    """What one stored answer adds to its question's totals."""
+def answer_keys(choice: str, correct: bool, *, ordered: bool = False) -> list[str]:
+    """What one stored answer adds to its question's totals; an `ordered` answer (an order
+    item's) also adds BEFORE + "a>b" for each pair of its ids, a before b."""
     ids = [part for part in choice.split(",") if part]
     chose = [CHOSE + i for i in ids]
     placed = [f"{PLACED}{n}:{i}" for n, i in enumerate(ids, start=1)]
-    return [*chose, *placed, *([CORRECT] if correct else [])]
+    before = (
+        [f"{BEFORE}{a}>{b}" for n, a in enumerate(ids) for b in ids[n + 1 :]] if ordered else []
+    )
+    return [*chose, *placed, *before, *([CORRECT] if correct else [])]
 
 
 def count_answer(
-    tally: ClassTally | None, item_id: str, choice: str, correct: bool, *, session: Session
+    tally: ClassTally | None,
+    item_id: str,
+    choice: str,
+    correct: bool,
+    *,
+    session: Session,
+    ordered: bool = False,
 ) -> None:
     """Count a first answer (as stored: its choice, and whether it was right) for the class."""
     if tally is not None:
-        add_respondent(tally.class_id, {item_id: answer_keys(choice, correct)}, session=session)
+        keys = answer_keys(choice, correct, ordered=ordered)
+        add_respondent(tally.class_id, {item_id: keys}, session=session)
 
 
 def count_chat(

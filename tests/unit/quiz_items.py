@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from course.content.schema import OrderItem, Part, Profile, RedFlagsItem, Step
+from course.content.schema import Constraint, OrderItem, Part, Profile, RedFlagsItem, Step
 
 
 def part(part_id: str, flag: bool, sender: str | None = None) -> Part:
@@ -39,7 +40,14 @@ def red_flags(profile_flags: dict[str, bool], chat_flags: dict[str, bool]) -> Re
 NEW_FOLLOWER = red_flags({"joined": True, "school": False}, {"m1": True, "m2": False})
 
 
-def order_item(ids: Sequence[str] = "abcd", item_id: str = "ord") -> OrderItem:
+def order_item(
+    ids: Sequence[str] = "abcd",
+    item_id: str = "ord",
+    pairs: Sequence[tuple[str, str]] | None = None,
+) -> OrderItem:
+    """An order item whose `pairs` (first, then) matter; by default every step follows the one
+    before it, so only the written order is right."""
+    pairs = list(itertools.pairwise(ids)) if pairs is None else pairs
     return OrderItem(
         id=item_id,
         type="order",
@@ -48,6 +56,9 @@ def order_item(ids: Sequence[str] = "abcd", item_id: str = "ord") -> OrderItem:
         explanation_html=None,
         line=1,
         steps=tuple(Step(id=i, text_html=i.upper(), reason_html=f"why {i}") for i in ids),
+        constraints=tuple(
+            Constraint(first=first, then=then, why_html=f"{first} first") for first, then in pairs
+        ),
     )
 
 

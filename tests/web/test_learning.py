@@ -111,7 +111,7 @@ def test_completing_every_lesson_reaches_the_completion_page(
     assert seen == [lesson.slug for lesson in app.state.catalogue.lessons_for("14-18")]
     page = client.get("/complete")
     assert "You have finished the course" in page.text
-    assert "Don’t pay." in page.text
+    assert 'data-step="dont-pay"' in page.text
     assert 'href="/help"' in page.text
 
 

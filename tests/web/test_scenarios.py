@@ -127,21 +127,41 @@ def test_order_right_answer_shows_reasons_and_is_stored_in_order(
     response = post(client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, ids))
     assert response.status_code == 303
     page = client.get(f"/lessons/{lesson.slug}/quiz").text
-    assert "every step is in the best order" in page
+    assert "Every pair of steps that matters is the right way round." in page
     for step in item.steps:
-        assert step.reason_html in page
+        assert step.reason_html is None or step.reason_html in page
+    for rule in item.constraints:
+        assert rule.why_html in page
     assert rows(app, "answer")[0]["choice"] == ",".join(ids)
 
 
-def test_order_partial_credit_is_shown(client: TestClient, app: FastAPI) -> None:
+def test_order_feedback_names_the_pair_the_wrong_way_round(
+    client: TestClient, app: FastAPI
+) -> None:
     start_learner(client)
     lesson, item = find(app, OrderItem)
     ids = [step.id for step in item.steps]
-    swapped = [ids[1], ids[0], *ids[2:]]
+    first, then = item.constraints[0].first, item.constraints[0].then
+    turned = [then if s == first else first if s == then else s for s in ids]
     response = post(
-        client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, swapped), htmx=True
+        client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, turned), htmx=True
     )
-    assert "% of the pairs of steps are in the right order" in response.text
+    assert "1 pair of steps is the wrong way round" in response.text
+    wrong = response.text.split(f'data-pair="{first} {then}"', 1)[1].split("</li>", 1)[0]
+    assert "you had them the wrong way round: swap these" in wrong
+    assert item.constraints[0].why_html in wrong
+
+
+def test_any_order_keeping_the_pairs_that_matter_is_right(client: TestClient, app: FastAPI) -> None:
+    start_learner(client)
+    lesson, item = find(app, OrderItem)
+    # Steps no constraint ties can go anywhere: put the free ones first, in reverse.
+    tied = {name for rule in item.constraints for name in (rule.first, rule.then)}
+    free = [step.id for step in item.steps if step.id not in tied][::-1]
+    order = free + [step.id for step in item.steps if step.id in tied]
+    assert item.keeps_all(tuple(order))
+    post(client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, order))
+    assert rows(app, "answer")[0]["correct"] in (1, True)
 
 
 # Branching

@@ -50,8 +50,8 @@ def test_a_tagged_key_message_the_text_never_mentions(tmp_path: Path) -> None:
 
 def test_a_key_message_taught_to_one_band_only(tmp_path: Path) -> None:
     lesson = LESSON_TWO.replace(
-        "2. Tell someone and report it.\n```\n",
-        "2. Tell someone and report it.\n```\n\n```audience adult\nUse a new password.\n```\n",
+        "```what-to-do dont-pay report\n```\n",
+        "```what-to-do dont-pay report\n```\n\n```audience adult\nUse a new password.\n```\n",
     ).replace("[dont-pay, report]", "[dont-pay, report, secure-accounts]")
     problem = only_problem(problems_in_tree(tmp_path, lesson_two=lesson))
     assert (problem.file, problem.line) == (LESSON_TWO_FILE, 9)

@@ -17,6 +17,8 @@ from tests.unit.content.content_fixtures import (
     LESSON_TWO_FILE,
     QUIZ,
     QUIZ_FILE,
+    STEPS,
+    STEPS_FILE,
     only_problem,
     problems_in_tree,
     write_files,
@@ -205,15 +207,26 @@ def test_broken_yaml_in_front_matter_counts_from_the_files_first_line(tmp_path: 
     problems = problems_in_tree(tmp_path, lesson_one=lesson)
     problem = only_problem(problems)
     assert problem.file == LESSON_ONE_FILE
-    assert problem.line == 6  # PyYAML's problem mark: it notices the missing `]` at the next key
+    assert problem.line == 7  # PyYAML's problem mark: it notices the missing `]` at the next key
     assert "broken YAML" in problem.message
 
 
 def test_missing_front_matter_field_points_at_the_front_matter_start(tmp_path: Path) -> None:
-    lesson = LESSON_ONE.replace("minutes: 5\n", "")
+    lesson = LESSON_ONE.replace(
+        "summary: How the crime works, and why it is never the victim's fault.\n", ""
+    )
     problem = only_problem(problems_in_tree(tmp_path, lesson_one=lesson))
     assert (
-        str(problem) == f"{LESSON_ONE_FILE}:1: `minutes` is missing. Add `minutes:` to this part."
+        str(problem) == f"{LESSON_ONE_FILE}:1: `summary` is missing. Add `summary:` to this part."
+    )
+
+
+def test_minutes_in_front_matter_is_refused_because_it_is_worked_out(tmp_path: Path) -> None:
+    lesson = LESSON_ONE.replace("# minutes: worked out from the words and questions", "minutes: 5")
+    problem = only_problem(problems_in_tree(tmp_path, lesson_one=lesson))
+    assert str(problem) == (
+        f"{LESSON_ONE_FILE}:6: `minutes` is worked out now, from the lesson's words and "
+        "questions (course/content/minutes.py). Remove this line."
     )
 
 
@@ -294,12 +307,12 @@ def test_wrong_types_unknown_names_and_bad_slugs(tmp_path: Path) -> None:
 
 def test_duplicate_order_and_duplicate_key(tmp_path: Path) -> None:
     lesson = LESSON_TWO.replace("order: 2", "order: 1").replace(
-        "minutes: 4", "minutes: 4\nminutes: 5"
+        "summary: The steps that help.", "summary: The steps that help.\nsummary: Again."
     )
     problems = problems_in_tree(tmp_path, lesson_two=lesson)
-    assert [(p.file, p.line) for p in problems] == [(LESSON_TWO_FILE, 4), (LESSON_TWO_FILE, 7)]
+    assert [(p.file, p.line) for p in problems] == [(LESSON_TWO_FILE, 4), (LESSON_TWO_FILE, 8)]
     assert "already used by lessons/01-what-is-sextortion.md" in problems[0].message
-    assert "`minutes` appears twice" in problems[1].message
+    assert "`summary` appears twice" in problems[1].message
 
 
 def test_heading_one_and_bad_links_in_the_body(tmp_path: Path) -> None:
@@ -314,7 +327,7 @@ def test_heading_one_and_bad_links_in_the_body(tmp_path: Path) -> None:
 
 def test_file_name_must_match_the_slug(tmp_path: Path) -> None:
     files = {LESSON_ONE_FILE: LESSON_ONE, "lessons/02-next-steps.md": LESSON_TWO, QUIZ_FILE: QUIZ}
-    problems = check_content(write_files(tmp_path, files | {HELP_FILE: HELP}))
+    problems = check_content(write_files(tmp_path, files | {HELP_FILE: HELP, STEPS_FILE: STEPS}))
     assert [(p.file, p.line) for p in problems] == [("lessons/02-next-steps.md", 2)]
     assert "Rename the file to NN-what-to-do.md" in problems[0].message
 
@@ -345,14 +358,14 @@ def test_no_lessons_is_a_problem_but_no_quizzes_is_fine(tmp_path: Path) -> None:
     assert (problem.file, problem.line) == ("lessons/", 0)
     assert "there are no lessons in lessons/" in problem.message
     lesson = LESSON_ONE.replace("quiz: what-is-sextortion\n", "")
-    write_files(tmp_path, {LESSON_ONE_FILE: lesson, HELP_FILE: HELP})
+    write_files(tmp_path, {LESSON_ONE_FILE: lesson, HELP_FILE: HELP, STEPS_FILE: STEPS})
     assert check_content(tmp_path) == []
 
 
 def test_number_out_of_range(tmp_path: Path) -> None:
-    lesson = LESSON_TWO.replace("minutes: 4", "minutes: 45")
+    lesson = LESSON_TWO.replace("order: 2", "order: 0")
     problem = only_problem(problems_in_tree(tmp_path, lesson_two=lesson))
-    assert str(problem) == f"{LESSON_TWO_FILE}:6: `minutes` is `45`. Use 30 or less."
+    assert str(problem) == f"{LESSON_TWO_FILE}:4: `order` is `0`. Use 1 or more."
 
 
 def test_files_that_would_be_skipped_are_reported(tmp_path: Path) -> None:

@@ -114,7 +114,7 @@ def test_order_item_keeps_the_right_order_and_shows_another(tmp_path: Path) -> N
 
 def test_the_examples_in_the_writers_guide_load(tmp_path: Path) -> None:
     guide = (REPO_ROOT / "docs" / "CONTENT.md").read_text(encoding="utf-8")
-    section = guide.split("## Scenario items", 1)[1]
+    section = guide.split("## Scenario items", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)
     assert len(blocks) == 3
     quiz = "slug: what-to-do\nlesson: what-to-do\ntitle: Practise\nitems:\n" + "".join(blocks)
@@ -212,7 +212,9 @@ def test_order_item_with_eight_steps(tmp_path: Path) -> None:
         f"      - id: extra-{n}\n        text: Step {n}\n        reason: Because.\n"
         for n in range(4)
     )
-    line, message = planted(tmp_path, SCENARIOS + extra)
+    line, message = planted(
+        tmp_path, SCENARIOS.replace("    constraints:", extra + "    constraints:")
+    )
     assert line == 70
     assert "has 8 steps; an order item needs 4 to 7 steps" in message
 
@@ -380,7 +382,7 @@ def test_non_ending_with_a_title(tmp_path: Path) -> None:
 # --- more order rules, and rules shared with other items -----------------------------------
 
 
-def test_duplicate_step_id_and_step_without_reason(tmp_path: Path) -> None:
+def test_duplicate_step_id_and_step_without_text(tmp_path: Path) -> None:
     line, message = planted(
         tmp_path / "a",
         replaced(
@@ -389,12 +391,12 @@ def test_duplicate_step_id_and_step_without_reason(tmp_path: Path) -> None:
     )
     assert (line, message.split(".")[0]) == (
         80,
-        "step id `stop` is used twice in item `ord-first-hour`",
+        "step `stop` is used twice in item `ord-first-hour`",
     )
-    no_reason = replaced("        reason: You don't have to deal with this alone.\n", "")
-    line, message = planted(tmp_path / "b", no_reason)
+    no_text = replaced("        text: Tell an adult you trust\n", "")
+    line, message = planted(tmp_path / "b", no_text)
     assert line == 80
-    assert message.startswith("`reason` is missing. Add `reason:` with a sentence")
+    assert message.startswith("a step of item `ord-first-hour` needs either `step:`")
 
 
 def test_item_ids_are_unique_across_types_and_quizzes(tmp_path: Path) -> None:

@@ -155,7 +155,9 @@ def test_red_flags_score_stays_in_bounds_and_is_one_only_when_fully_right(
 # --- order ---------------------------------------------------------------------------------
 
 
-FIRST_HOUR = order_item()
+FIRST_HOUR = order_item()  # every step after the one before it: one right order
+# Only two pairs matter: a before b (say, screenshot before block) and c before d.
+TWO_PAIRS = order_item(pairs=[("a", "b"), ("c", "d")])
 
 
 def form_for(order: tuple[str, ...]) -> dict[str, str]:
@@ -165,33 +167,37 @@ def form_for(order: tuple[str, ...]) -> dict[str, str]:
 def test_right_order_scores_one() -> None:
     result = grade_order(FIRST_HOUR, ("a", "b", "c", "d"))
     assert (result.correct, result.score) == (True, 1.0)
-    assert all(placed.in_place for placed in result.placed)
+    assert all(pair.kept for pair in result.pairs)
+    assert result.wrong_way_round == ()
 
 
-def test_partial_credit_counts_pairs_in_the_right_relative_order() -> None:
-    swapped = grade_order(FIRST_HOUR, ("b", "a", "c", "d"))
-    assert not swapped.correct
-    assert swapped.score == pytest.approx(5 / 6)
-    assert grade_order(FIRST_HOUR, ("d", "c", "b", "a")).score == 0.0
-    # Everything shifted by one still keeps most pairs in order.
-    assert grade_order(FIRST_HOUR, ("b", "c", "d", "a")).score == pytest.approx(3 / 6)
+@pytest.mark.parametrize(
+    "order",
+    [("a", "b", "c", "d"), ("c", "a", "d", "b"), ("c", "d", "a", "b"), ("a", "c", "b", "d")],
+)
+def test_any_order_that_keeps_the_pairs_that_matter_is_right(order: tuple[str, ...]) -> None:
+    result = grade_order(TWO_PAIRS, order)
+    assert (result.correct, result.score) == (True, 1.0)
 
 
-def test_placed_steps_show_both_positions_in_the_right_order() -> None:
-    result = grade_order(FIRST_HOUR, ("c", "a", "b", "d"))
-    assert [(p.step.id, p.position, p.right_position) for p in result.placed] == [
-        ("a", 2, 1),
-        ("b", 3, 2),
-        ("c", 1, 3),
-        ("d", 4, 4),
-    ]
-    assert result.placed[0].step.reason_html == "why a"
+def test_partial_credit_is_the_share_of_pairs_kept_and_names_the_one_the_wrong_way_round() -> None:
+    result = grade_order(TWO_PAIRS, ("b", "a", "c", "d"))
+    assert (result.correct, result.score) == (False, 0.5)
+    [wrong] = result.wrong_way_round
+    assert (wrong.first.id, wrong.then.id, wrong.constraint.why_html) == ("a", "b", "a first")
+    assert grade_order(TWO_PAIRS, ("d", "b", "c", "a")).score == 0.0
+
+
+def test_the_grade_keeps_the_learners_order_with_each_steps_reason() -> None:
+    result = grade_order(TWO_PAIRS, ("c", "a", "b", "d"))
+    assert [step.id for step in result.order] == ["c", "a", "b", "d"]
+    assert result.order[1].reason_html == "why a"
 
 
 def test_a_stored_order_for_edited_content_still_grades() -> None:
     # `x` is gone from the item and `d` is new: unknown ids are dropped, missing steps go last.
     result = grade_order(FIRST_HOUR, ("b", "x", "a", "c"))
-    assert [p.position for p in result.placed] == [2, 1, 3, 4]
+    assert [step.id for step in result.order] == ["b", "a", "c", "d"]
     assert 0 <= result.score < 1
 
 
@@ -260,18 +266,20 @@ def test_order_encoding_keeps_the_order() -> None:
 
 
 @given(step_ids, st.data())
-def test_order_score_stays_in_bounds_and_is_one_only_when_right(
+def test_order_score_stays_in_bounds_and_is_one_only_when_every_pair_is_kept(
     ids: list[str], data: st.DataObject
 ) -> None:
-    item = order_item(ids)
+    pairs = data.draw(
+        st.lists(st.sampled_from(list(itertools.combinations(ids, 2))), min_size=1, unique=True)
+    )
+    item = order_item(ids, pairs=pairs)
     order = tuple(data.draw(st.permutations(ids)))
     result = grade_order(item, order)
     assert 0 <= result.score <= 1
-    assert (result.score == 1) == result.correct == (list(order) == ids)
-    inversions = sum(1 for a, b in itertools.combinations(order, 2) if ids.index(a) > ids.index(b))
-    pairs = len(ids) * (len(ids) - 1) // 2
-    assert result.score == pytest.approx(1 - inversions / pairs)
-    assert sorted(p.position for p in result.placed) == list(range(1, len(ids) + 1))
+    kept = [order.index(first) < order.index(then) for first, then in pairs]
+    assert result.correct == all(kept) == (result.score == 1)
+    assert result.score == pytest.approx(sum(kept) / len(pairs))
+    assert sorted(step.id for step in result.order) == sorted(ids)
 
 
 @given(step_ids, st.data())

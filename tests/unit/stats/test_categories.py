@@ -23,11 +23,11 @@ def item(catalogue: Catalogue, item_id: str):  # type: ignore[no-untyped-def]
     return found[1]
 
 
-def totals(answers: dict[str, int]) -> Snapshot:
+def totals(answers: dict[str, int], *, ordered: bool = False) -> Snapshot:
     """A snapshot of these stored answers (none of them right), as the answer route keeps it."""
     counts: Counter[str] = Counter()
     for choice, times in answers.items():
-        for key in answer_keys(choice, False):
+        for key in answer_keys(choice, False, ordered=ordered):
             counts[key] += times
     return Snapshot(sum(answers.values()), dict(counts))
 
@@ -60,17 +60,20 @@ def test_red_flags_count_each_part_marked(catalogue: Catalogue) -> None:
     assert notes["good-luck"] == "not a warning sign"
 
 
-def test_an_order_counts_each_step_in_its_right_place(catalogue: Catalogue) -> None:
+def test_an_order_counts_each_pair_that_matters_the_right_way_round(catalogue: Catalogue) -> None:
     order = item(catalogue, "wtd-first-steps-order")
     assert isinstance(order, OrderItem)
     right = tuple(step.id for step in order.steps)
-    swapped = (right[1], right[0], *right[2:])
-    raw = totals({encode_order(right): 2, encode_order(swapped): 3})
+    first, then = order.constraints[0].first, order.constraints[0].then
+    turned = tuple(then if s == first else first if s == then else s for s in right)
+    raw = totals({encode_order(right): 2, encode_order(turned): 3}, ordered=True)
     derived = cats.item_snapshot(order, raw)
     assert derived is not None
-    assert derived.counts[right[0]] == 2  # only the right orders put the first two in place
-    assert derived.counts[right[1]] == 2
-    assert all(derived.counts[step] == 5 for step in right[2:])
+    pairs = [cats.pair_id(c.first, c.then) for c in order.constraints]
+    assert [c.id for c in cats.categories(order)] == pairs
+    assert derived.counts[pairs[0]] == 2  # only the right orders keep the first pair
+    assert all(derived.counts[pair] == 5 for pair in pairs[1:])
+    assert {c.note for c in cats.categories(order)} == {"the right way round"}
 
 
 def test_a_chat_counts_its_endings_and_decisions_keep_only_offered_choices(

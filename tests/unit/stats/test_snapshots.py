@@ -17,6 +17,7 @@ from course.quizzes.answering import restart
 from course.schools.classes import delete_class
 from course.schools.models import SchoolClass
 from course.stats.snapshots import (
+    BEFORE,
     CHOSE,
     CORRECT,
     PLACED,
@@ -116,7 +117,9 @@ def test_every_item_type_is_counted_by_its_stored_answer(
         stored = answer(engine, catalogue, pupil, item_id, right_choice(catalogue, item_id))
         row = snapshot_row(engine, class_id, item_id)
         assert row is not None
-        assert json.loads(row.live_counts) == dict.fromkeys(answer_keys(stored, True), 1)
+        ordered = item_id == "wtd-first-steps-order"
+        keys = answer_keys(stored, True, ordered=ordered)
+        assert json.loads(row.live_counts) == dict.fromkeys(keys, 1)
 
 
 def test_an_answer_adds_each_id_it_holds_and_its_place() -> None:
@@ -129,6 +132,15 @@ def test_an_answer_adds_each_id_it_holds_and_its_place() -> None:
         PLACED + "3:c",
     ]
     assert answer_keys("a", True) == [CHOSE + "a", PLACED + "1:a", CORRECT]
+
+
+def test_an_order_answer_also_adds_each_pair_it_puts_first_then() -> None:
+    keys = answer_keys("b,a,c", False, ordered=True)
+    assert [key for key in keys if key.startswith(BEFORE)] == [
+        BEFORE + "b>a",
+        BEFORE + "b>c",
+        BEFORE + "a>c",
+    ]
 
 
 def test_a_chat_counts_its_first_ending_and_each_decision_on_the_way(

@@ -24,7 +24,7 @@ slug: what-is-sextortion
 title: What sextortion is
 order: 1
 audiences: [11-13, 14-18, adult]
-minutes: 5
+# minutes: worked out from the words and questions
 summary: How the crime works, and why it is never the victim's fault.
 key_messages: [{EVERY_KEY_MESSAGE}]
 quiz: what-is-sextortion
@@ -49,15 +49,13 @@ slug: what-to-do
 title: What to do
 order: 2
 audiences: [14-18, adult]
-minutes: 4
+# minutes: worked out from the words and questions
 summary: The steps that help.
 content_note: This lesson talks about threats.
 key_messages: [dont-pay, report]
 ---
 
-```what-to-do
-1. Stop replying and don't pay.
-2. Tell someone and report it.
+```what-to-do dont-pay report
 ```
 """
 
@@ -98,6 +96,24 @@ items:
 LESSON_ONE_FILE = "lessons/01-what-is-sextortion.md"
 LESSON_TWO_FILE = "lessons/02-what-to-do.md"
 QUIZ_FILE = "quizzes/what-is-sextortion.yaml"
+STEPS_FILE = "lessons/steps.yaml"
+
+# The smallest steps file. Line numbers: `dont-pay` at 2, `report` at 8 (its 11-13 text at 12).
+STEPS = """\
+steps:
+  - id: dont-pay
+    text: Don't pay.
+    detail: Paying rarely stops it.
+    bands:
+      11-13:
+        detail: Paying does not make them stop.
+  - id: report
+    text: Report it.
+    detail: Tell the app and the police.
+    bands:
+      11-13:
+        text: Tell an adult and report it.
+"""
 HELP_FILE = "lessons/help.yaml"
 
 # The smallest help directory check-content accepts. Line numbers: Childline's entry at 2
@@ -144,12 +160,14 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
 def write_valid_tree(root: Path, **replaced: str) -> Path:
     """Write the valid tree; keyword arguments replace a file's text (lesson_one=…)."""
     texts = {"lesson_one": LESSON_ONE, "lesson_two": LESSON_TWO, "quiz": QUIZ, "help": HELP}
+    texts |= {"steps": STEPS}
     texts |= replaced
     files = {
         LESSON_ONE_FILE: texts["lesson_one"],
         LESSON_TWO_FILE: texts["lesson_two"],
         QUIZ_FILE: texts["quiz"],
         HELP_FILE: texts["help"],
+        STEPS_FILE: texts["steps"],
     }
     return write_files(root, files)
 
@@ -241,6 +259,10 @@ items:
       - id: tell
         text: Tell an adult you trust
         reason: You don't have to deal with this alone.
+    constraints:                   # line 83: the pairs whose order matters
+      - first: save
+        then: block
+        why: Take the screenshots first. Once you block them, the chat may disappear.
 """
 
 SCENARIOS_FILE = "quizzes/what-to-do.yaml"
