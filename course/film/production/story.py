@@ -9,11 +9,19 @@ contact, a move to another app and a video call, the recording, the threat, and 
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
+from course.content.steps import read_steps
 from course.film.production.captions import Cue
+
+# The recap lists the course's steps from the one list every page shows (lessons/steps.yaml).
+STEPS_PATH = Path(__file__).resolve().parents[3] / "lessons" / "steps.yaml"
+_TAG = re.compile(r"<[^>]*>")
 
 Sender = Literal["them", "me"]
 Scene = Literal["title", "follow", "chat", "call", "ended", "pause", "sam", "steps", "help"]
@@ -37,6 +45,32 @@ class Beat:
     add: tuple[Message | str, ...] = ()  # chat messages, or lines of a list, that appear now
     describe: str = ""  # what newly appears, for the text descriptions track
     spoken: str = ""  # what the voice says instead of `say`, where the digits would misread
+
+
+def recap_steps(path: Path = STEPS_PATH) -> tuple[str, ...]:
+    """The course's steps, in their canonical order, as plain text for anyone (no band)."""
+    steps, problems = read_steps(path.read_text(encoding="utf-8"))
+    if steps is None:
+        raise ValueError(f"{path} has problems: {problems}; run `course check-content`")
+    return tuple(html.unescape(_TAG.sub("", step.wording.text_html)) for step in steps.steps)
+
+
+def recap_beats(steps: tuple[str, ...], per_beat: int = 3) -> tuple[Beat, ...]:
+    """The recap: every step of the course's list, in order, a few to a beat."""
+    beats = []
+    for start in range(0, len(steps), per_beat):
+        group = steps[start : start + per_beat]
+        said = " ".join(group)
+        first = start == 0
+        beats.append(
+            Beat(
+                f"If this happens to you: {said}" if first else said,
+                scene="steps" if first else None,
+                add=group,
+                describe=("A list headed: If this happens to you. " if first else "") + said,
+            )
+        )
+    return tuple(beats)
 
 
 THEM: Sender = "them"
@@ -151,22 +185,7 @@ STORY: tuple[Beat, ...] = (
         add=("Reports it to CEOP",),
         describe="Fourth: reports it to CEOP.",
     ),
-    Beat(
-        "If this happens to you: don't panic, and don't pay.",
-        scene="steps",
-        add=("Don't panic.", "Don't pay."),
-        describe="A list headed: If this happens to you. Don't panic. Don't pay.",
-    ),
-    Beat(
-        "Stop contact and block. Keep evidence: screenshot the chat, not the images.",
-        add=("Stop contact and block.", "Keep evidence: screenshot the chat, not the images."),
-        describe="Stop contact and block. Keep evidence.",
-    ),
-    Beat(
-        "Report it. Tell an adult you trust. It's never your fault.",
-        add=("Report it.", "Tell an adult you trust.", "It's never your fault."),
-        describe="Report it. Tell an adult you trust. It's never your fault.",
-    ),
+    *recap_beats(recap_steps()),
     Beat(
         "Childline is free: call 0800 1111, or go to childline.org.uk.",
         scene="help",
