@@ -33,7 +33,7 @@ VENDOR = Path(__file__).parent / "vendor"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 RIGHT = "That’s right."
-RIGHT_ORDER = "That’s right: every step is in the best order."
+RIGHT_ORDER = "That’s right. Every pair of steps that matters is the right way round."
 
 # --- The app, served live ---------------------------------------------------------------------
 
