@@ -33,7 +33,7 @@ def seconds(stamp: str) -> float:
     total = float(last)
     for index, part in enumerate(reversed(rest), start=1):
         total += int(part) * 60**index
-    return total
+    return round(total, 3)  # milliseconds, without float error from the sum
 
 
 def format_vtt(cues: Iterable[Cue]) -> str:

@@ -55,16 +55,34 @@ def recap_steps(path: Path = STEPS_PATH) -> tuple[str, ...]:
     return tuple(html.unescape(_TAG.sub("", step.wording.text_html)) for step in steps.steps)
 
 
-def recap_beats(steps: tuple[str, ...], per_beat: int = 3) -> tuple[Beat, ...]:
-    """The recap: every step of the course's list, in order, a few to a beat."""
+RECAP_HEADING = "If this happens to you:"
+CAPTION_LENGTH = 90  # the most characters one caption holds and can be read in its time
+
+
+def recap_groups(steps: tuple[str, ...], limit: int = CAPTION_LENGTH) -> list[tuple[str, ...]]:
+    """The steps in order, as many to a caption as fit in `limit` characters (the first
+    caption carries the heading too); a step longer than that has a caption of its own."""
+    groups: list[list[str]] = [[]]
+    length = len(RECAP_HEADING)
+    for step in steps:
+        if groups[-1] and length + 1 + len(step) > limit:
+            groups.append([])
+            length = -1  # no heading, and no space before the first step
+        groups[-1].append(step)
+        length += 1 + len(step)
+    return [tuple(group) for group in groups]
+
+
+def recap_beats(steps: tuple[str, ...]) -> tuple[Beat, ...]:
+    """The recap: every step of the course's list, in order, as many to a beat as one caption
+    holds."""
     beats = []
-    for start in range(0, len(steps), per_beat):
-        group = steps[start : start + per_beat]
+    for number, group in enumerate(recap_groups(steps)):
         said = " ".join(group)
-        first = start == 0
+        first = number == 0
         beats.append(
             Beat(
-                f"If this happens to you: {said}" if first else said,
+                f"{RECAP_HEADING} {said}" if first else said,
                 scene="steps" if first else None,
                 add=group,
                 describe=("A list headed: If this happens to you. " if first else "") + said,
