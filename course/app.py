@@ -31,7 +31,7 @@ from course.security.paths import HeadAsGetMiddleware, SlashRedirectMiddleware
 from course.security.rate import RateLimitMiddleware, counter_for
 from course.settings import REPO_ROOT, Settings, get_settings
 from course.stats.routes import router as stats_router
-from course.web import STATIC_PATH, CachedStaticFiles, build_templates
+from course.web import STATIC_PATH, CachedStaticFiles, build_templates, remembered_paths
 
 STATIC_DIR = REPO_ROOT / "static"
 
@@ -53,6 +53,8 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
         redirect_slashes=False,  # SlashRedirectMiddleware redirects without trusting Host
     )
     mount_routes(app)
+    # Every internal link is built by name; the routes are fixed now, so each path is built once.
+    app.url_path_for = remembered_paths(app.url_path_for)  # type: ignore[method-assign]
     templates = build_templates(STATIC_DIR, {"audiences": AUDIENCE_LABELS})
     templates.globals["url_for"] = app.url_path_for  # the one way to build an internal URL
     if catalogue is None:

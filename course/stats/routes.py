@@ -9,8 +9,7 @@ kept once rendered (course/stats/sections.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Sequence
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
@@ -25,7 +24,7 @@ from course.schools.deps import CurrentAdmin, CurrentTeacher, KnownTeacher
 from course.stats import charts, export
 from course.stats.aggregate import ClassStats, SchoolStats, class_stats, school_stats
 from course.stats.figures import QuestionStats
-from course.stats.sections import question_section
+from course.stats.sections import questions_block
 from course.stats.suppress import group_size
 from course.web import is_htmx, render, url_path
 
@@ -63,9 +62,9 @@ def read_school_stats(
         )
 
 
-def sections_of(request: Request) -> Callable[[QuestionStats], Markup]:
-    """What renders a question's section for this app's templates (kept once rendered)."""
-    return partial(question_section, request.app.state.templates)
+def questions_html(request: Request, questions: Sequence[QuestionStats]) -> Markup:
+    """Every question's figures as HTML, with this app's templates (kept once rendered)."""
+    return questions_block(request.app.state.templates, questions)
 
 
 def dashboard_paths(request: Request, class_ids: list[int]) -> dict[int, str]:
@@ -98,8 +97,7 @@ def show_class_dashboard(
         "teacher": teacher,
         "stats": stats,
         "funnel": charts.class_funnel(stats),
-        "element_id": charts.element_id,
-        "section": sections_of(request),
+        "questions_html": questions_html(request, stats.questions),
         "poll_every": POLL_EVERY,
     }
     template = "stats/_class.html" if is_htmx(request) else "stats/class.html"
@@ -137,8 +135,7 @@ def show_school_dashboard(
         "teacher": admin,
         "stats": stats,
         "dashboards": dashboard_paths(request, [row.class_id for row in stats.classes]),
-        "element_id": charts.element_id,
-        "section": sections_of(request),
+        "questions_html": questions_html(request, stats.questions),
     }
     return fresh(render(request, "stats/school.html", context))
 
