@@ -151,6 +151,52 @@ class OrderGrade:
         """The pairs the learner put the wrong way round."""
         return tuple(pair for pair in self.pairs if not pair.kept)
 
+    @property
+    def kept(self) -> int:
+        """How many of the pairs that matter the learner had the right way round."""
+        return sum(1 for pair in self.pairs if pair.kept)
+
+    def places(self) -> tuple[StepPlace, ...]:
+        """Each step in the learner's order, with the pairs it belongs to (for the feedback)."""
+        return tuple(
+            StepPlace(
+                step,
+                tuple(pair for pair in self.pairs if step.id in (pair.first.id, pair.then.id)),
+            )
+            for step in self.order
+        )
+
+
+@dataclass(frozen=True)
+class StepPlace:
+    """One step of a learner's order, judged only against the steps it is paired with."""
+
+    step: Step
+    pairs: tuple[PairResult, ...]
+
+    @property
+    def mark(self) -> str:
+        """'free' (no pair ties it), 'good' (every pair kept) or 'wrong' (a pair the wrong way)."""
+        if not self.pairs:
+            return "free"
+        return "good" if all(pair.kept for pair in self.pairs) else "wrong"
+
+    def after(self, *, wrong_only: bool = False) -> tuple[Step, ...]:
+        """The steps this one must come after (only those it is wrongly before, if asked)."""
+        return tuple(
+            pair.first
+            for pair in self.pairs
+            if pair.then.id == self.step.id and not (wrong_only and pair.kept)
+        )
+
+    def before(self, *, wrong_only: bool = False) -> tuple[Step, ...]:
+        """The steps this one must come before (only those it is wrongly after, if asked)."""
+        return tuple(
+            pair.then
+            for pair in self.pairs
+            if pair.first.id == self.step.id and not (wrong_only and pair.kept)
+        )
+
 
 def parse_order(item: OrderItem, form: Mapping[str, object]) -> tuple[str, ...]:
     """The step ids in the learner's order, from fields `position-<step id>` holding 1 to n.

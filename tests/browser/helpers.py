@@ -33,7 +33,7 @@ VENDOR = Path(__file__).parent / "vendor"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NEUTRAL_PAGE = "<!doctype html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
 RIGHT = "That’s right."
-RIGHT_ORDER = "That’s right. Every pair of steps that matters is the right way round."
+RIGHT_ORDER = "That’s right. Your steps are in a good order."
 
 # --- The app, served live ---------------------------------------------------------------------
 

@@ -244,7 +244,7 @@ def test_scenario_items_are_graded_like_the_learners(
         verdict = f"You found {len(flags)} of {len(flags)} warning signs."
     else:
         data = {f"position-{step.id}": str(n) for n, step in enumerate(item.steps, start=1)}
-        verdict = "That’s right. Every pair of steps that matters is the right way round."
+        verdict = "That’s right. Your steps are in a good order."
     response = post(teacher, lesson, item_path(lesson, item), data, True)
     assert response.status_code == 200 and verdict in response.text
 

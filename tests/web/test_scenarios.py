@@ -127,7 +127,7 @@ def test_order_right_answer_shows_reasons_and_is_stored_in_order(
     response = post(client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, ids))
     assert response.status_code == 303
     page = client.get(f"/lessons/{lesson.slug}/quiz").text
-    assert "Every pair of steps that matters is the right way round." in page
+    assert "That’s right. Your steps are in a good order." in page
     for step in item.steps:
         assert step.reason_html is None or step.reason_html in page
     for rule in item.constraints:
@@ -146,9 +146,11 @@ def test_order_feedback_names_the_pair_the_wrong_way_round(
     response = post(
         client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, turned), htmx=True
     )
-    assert "1 pair of steps is the wrong way round" in response.text
+    kept = len(item.constraints) - 1
+    assert f"{kept} of {len(item.constraints)} pair" in response.text
+    assert "Swap these two: “" in response.text
     wrong = response.text.split(f'data-pair="{first} {then}"', 1)[1].split("</li>", 1)[0]
-    assert "you had them the wrong way round: swap these" in wrong
+    assert "You had these the wrong way round:" in wrong
     assert item.constraints[0].why_html in wrong
 
 
