@@ -2,42 +2,54 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: serving needs only the package (`make run`); the test toolchain (pytest,
+# Playwright, mypy, ruff: about 400 MB) comes with the [dev] extra, for `make test` and the rest.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test check lint format check-content migrate bench crowd browsers clean film
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+		echo "This course needs Python 3.11, and $(PYTHON) is missing or another version." >&2; \
+		echo "Install Python 3.11, or point to it: make PYTHON=/path/to/python3.11 run" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-## run: install, migrate and serve at http://$${COURSE_HOST:-127.0.0.1}:$${COURSE_PORT:-8000}
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(DEV_STAMP) $(RUN_STAMP)
+
+## run: install what serving needs, migrate and serve at http://$${COURSE_HOST:-127.0.0.1}:$${COURSE_PORT:-8000}
+run: $(RUN_STAMP)
 	$(BIN)/course check-content
 	$(BIN)/course migrate
 	$(BIN)/course purge
 	$(BIN)/course serve
 
 ## test: lint, types, and the whole suite (unit, web, browser)
-test: $(STAMP) browsers check
+test: $(DEV_STAMP) browsers check
 	$(BIN)/pytest
 
 ## check: ruff (lint and format), mypy, and the import contracts (layers) in pyproject.toml
-check: $(STAMP)
+check: $(DEV_STAMP)
 	$(BIN)/ruff check course tests
 	$(BIN)/ruff format --check course tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format course tests
 	$(BIN)/ruff check --fix course tests
 
-check-content: $(STAMP)
+check-content: $(RUN_STAMP)
 	$(BIN)/course check-content
 
-migrate: $(STAMP)
+migrate: $(RUN_STAMP)
 	$(BIN)/course migrate
 
 ## browsers: Chromium for the browser tests (Debian's package, else Playwright's download)
@@ -50,7 +62,7 @@ browsers:
 	fi
 
 ## film: rebuild the default film in static/film/ from course/film/production/story.py (not part of test)
-film: $(STAMP) browsers
+film: $(DEV_STAMP) browsers
 	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -61,11 +73,11 @@ film: $(STAMP) browsers
 	$(BIN)/python -m course.film.production.build
 
 ## bench: requests per second and latency of the app against a bare FastAPI route
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python tests/perf/bench.py
 
 ## crowd: 50, 200 and 800 learners starting and answering at once, on SQLite and PostgreSQL
-crowd: $(STAMP)
+crowd: $(DEV_STAMP)
 	$(BIN)/python -m tests.perf.crowd $(CROWD_ARGS)
 
 clean:

@@ -45,11 +45,11 @@ def serve(args: argparse.Namespace) -> int:
 
 def migrate(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date."""
-    from course.migrations.run import upgrade
+    from course.migrations.run import migrate as migrate_database
 
     settings = get_settings()
-    upgrade(settings.sqlalchemy_url())
-    print(f"database is up to date: {redact(settings.database_url)}")
+    outcome = migrate_database(settings.sqlalchemy_url())
+    print(f"database {outcome}: {redact(settings.database_url)}")
     return 0
 
 

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# An accessibility contact: one plain email address (no spaces, no mailto: parameters).
+CONTACT_EMAIL = re.compile(r"[^@\s?&]+@[^@\s?&]+\.[^@\s?&]+")
 # The film's optional external player (course/film/external.py): only these two address forms
 # are accepted, so the film page's CSP can allow exactly one frame host.
 YOUTUBE_PLAYER = re.compile(r"^https://www\.youtube-nocookie\.com/embed/([A-Za-z0-9_-]{11})$")
@@ -49,6 +51,11 @@ class Settings(BaseSettings):
     content_dir: Path = Field(REPO_ROOT, description="folder holding lessons/ and quizzes/")
     exit_url: str = Field(
         "https://www.bbc.co.uk/weather", description="neutral site the quick exit goes to"
+    )
+    accessibility_contact: str = Field(
+        "",
+        description="where to report an accessibility problem: an email address or an https:// "
+        "page, shown on /accessibility",
     )
     secure_cookies: bool = Field(False, description="mark cookies Secure (always on in production)")
     public_url: str = Field(
@@ -123,6 +130,16 @@ class Settings(BaseSettings):
         description="k: the fewest pupils whose answers a class's or school's breakdowns show "
         "(never below 5); counts of pupils are always exact",
     )
+
+    @field_validator("accessibility_contact")
+    @classmethod
+    def _contact_is_an_address_or_a_page(cls, contact: str) -> str:
+        contact = contact.strip()
+        if contact and not (CONTACT_EMAIL.fullmatch(contact) or contact.startswith("https://")):
+            raise ValueError(
+                f"the accessibility contact must be an email or https:// page: {contact!r}"
+            )
+        return contact
 
     @field_validator("film_external_url")
     @classmethod

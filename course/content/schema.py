@@ -20,7 +20,7 @@ AUDIENCES: tuple[str, ...] = ("11-13", "14-18", "adult")
 AUDIENCE_LABELS: Mapping[str, str] = {
     "11-13": "11 to 13",
     "14-18": "14 to 18",
-    "adult": "Adult (18+)",
+    "adult": "Adult (over 18)",
 }
 KEY_MESSAGES: tuple[str, ...] = (
     "dont-panic",

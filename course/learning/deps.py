@@ -7,6 +7,7 @@ writer) and in a thread for PostgreSQL, where it waits on the network.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
@@ -37,10 +38,15 @@ async def optional_learner(request: Request) -> KnownLearner | None:
 
 
 async def required_learner(request: Request) -> KnownLearner:
-    """The learner, or a redirect to the start page to choose an age band."""
+    """The learner, or a redirect to the start page to choose an age band, which then comes
+    back to a lesson page asked for (the start page checks the path it is given)."""
     learner = await optional_learner(request)
     if learner is None:
-        raise RedirectTo(request.app.url_path_for("show_start"))
+        start = request.app.url_path_for("show_start")
+        path = request.url.path
+        if request.method == "GET" and path.startswith("/lessons/"):
+            raise RedirectTo(f"{start}?{urlencode({'next': path})}")
+        raise RedirectTo(start)
     return learner
 
 

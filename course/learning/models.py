@@ -57,5 +57,5 @@ class LessonProgress(SQLModel, table=True):
 
     learner_id: int = learner_ref()
     lesson_slug: str = Field(max_length=80)
-    status: str = Field(max_length=12)  # "completed" or "skipped"
+    status: str = Field(max_length=12)  # "completed", "skipped" or "unfinished" (progress.py)
     recorded_on: dt.date = Field(default_factory=today)

@@ -80,8 +80,25 @@ def mark_seen(learner_id: int, *, session: Session) -> None:
     )
 
 
+# A lesson's status, and the rule that decides it:
+# - "completed": a lesson without questions when the learner pressed Next; a lesson with
+#   questions once every item of the learner's age band has an answer (recorded by the quiz in
+#   the transaction that stores the last answer). Completed replaces any other status.
+# - "skipped": the learner pressed "Skip this lesson".
+# - "unfinished": they moved on from the questions ("Next lesson") with some left unanswered.
+# Only "completed" ever counts as done; the others keep the first record.
+COMPLETED, SKIPPED, UNFINISHED = "completed", "skipped", "unfinished"
+
+
 def record_lesson(learner_id: int, slug: str, status: str, *, session: Session) -> None:
-    """Mark a lesson completed or skipped; doing it twice keeps the first record."""
+    """Record a lesson's status: completed replaces any other; otherwise the first stays."""
+    if status == COMPLETED:
+        session.execute(
+            update(LessonProgress)
+            .where(col(LessonProgress.learner_id) == learner_id)
+            .where(col(LessonProgress.lesson_slug) == slug)
+            .values(status=COMPLETED, recorded_on=today())
+        )
     session.execute(
         insert_ignoring_duplicates(session, LessonProgress).values(
             learner_id=learner_id, lesson_slug=slug, status=status, recorded_on=today()
@@ -90,7 +107,7 @@ def record_lesson(learner_id: int, slug: str, status: str, *, session: Session) 
 
 
 def finished_lessons(learner_id: int, *, session: Session) -> dict[str, str]:
-    """The learner's finished lessons: slug to 'completed' or 'skipped'."""
+    """The lessons the learner has left a status on: slug to completed, skipped or unfinished."""
     query = select(LessonProgress.lesson_slug, LessonProgress.status).where(  # type: ignore[call-overload]
         col(LessonProgress.learner_id) == learner_id
     )
@@ -105,7 +122,8 @@ def purge_learners(retention_days: int, *, session: Session, today_: dt.date | N
 
 
 def resume_lesson(catalogue: Catalogue, age_band: str, finished: dict[str, str]) -> Lesson | None:
-    """Where a returning learner picks up: the first lesson not yet finished (None: all done)."""
+    """Where a returning learner picks up: the first lesson they have not yet completed, skipped
+    or moved on from (None: they reached the end)."""
     return next(
         (lesson for lesson in catalogue.lessons_for(age_band) if lesson.slug not in finished),
         None,

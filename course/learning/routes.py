@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,9 @@ from course.learning.deps import (
 )
 from course.learning.identity import LearnerCookie, set_learner_cookie
 from course.learning.progress import (
+    COMPLETED,
+    SKIPPED,
+    UNFINISHED,
     change_age_band,
     create_learner,
     finished_lessons,
@@ -61,10 +65,33 @@ async def show_home(
     )
 
 
+# Where /start may send a learner afterwards: a lesson or its questions on this site, and
+# nothing else (never another host, so the form is no open redirect).
+SAFE_NEXT = re.compile(r"/lessons/[a-z0-9-]{1,80}(/quiz)?")
+
+
+def safe_next(catalogue: Catalogue, path: str, age_band: str | None) -> str:
+    """The lesson path to go to after choosing a band, or "" when `path` is not one."""
+    if not SAFE_NEXT.fullmatch(path):
+        return ""
+    lesson = catalogue.lesson(path.split("/")[2])
+    if lesson is None or (age_band is not None and age_band not in lesson.audiences):
+        return ""
+    if path.endswith("/quiz") and not lesson.quiz:
+        return ""
+    return path
+
+
 @router.get("/start")
-async def show_start(request: Request, learner: MaybeLearner) -> Response:
-    """Choose an age band."""
-    return render(request, "learning/start.html", {"learner": learner, "error": None})
+async def show_start(
+    request: Request,
+    catalogue: CatalogueDep,
+    learner: MaybeLearner,
+    next_path: Annotated[str, Query(alias="next")] = "",
+) -> Response:
+    """Choose an age band (then go on to the lesson a link asked for, if any)."""
+    context = {"learner": learner, "error": None, "next": safe_next(catalogue, next_path, None)}
+    return render(request, "learning/start.html", context)
 
 
 @router.post("/start")
@@ -75,24 +102,31 @@ def start_course(
     learner: MaybeLearner,
     cookie: CookieDep,
     age_band: Annotated[str, Form()] = "",
+    next_path: Annotated[str, Form(alias="next")] = "",
 ) -> Response:
-    """Start (or switch age band) and go to the first unfinished lesson."""
+    """Start (or switch age band) and go to the lesson a link asked for, else the first one
+    not yet finished."""
     if age_band not in AUDIENCES:
         context = {
             "learner": learner,
             "error": "Choose the age group that fits you, then press Start.",
+            "next": safe_next(catalogue, next_path, None),
         }
         return render(request, "learning/start.html", context, status_code=422)
+    asked_for = safe_next(catalogue, next_path, age_band)
     if learner:
         with write_session(engine) as session:
             change_age_band(learner.id, age_band, session=session)
             finished = finished_lessons(learner.id, session=session)
-        destination = lesson_path(request, resume_lesson(catalogue, age_band, finished))
+        destination = asked_for or lesson_path(
+            request, resume_lesson(catalogue, age_band, finished)
+        )
         return RedirectResponse(destination, status_code=303)
     with write_session(engine) as session:
         token, _ = create_learner(age_band, session=session)
     response = RedirectResponse(
-        lesson_path(request, resume_lesson(catalogue, age_band, {})), status_code=303
+        asked_for or lesson_path(request, resume_lesson(catalogue, age_band, {})),
+        status_code=303,
     )
     set_learner_cookie(response, LearnerCookie(token=token, country=cookie.country), request)
     return response
@@ -126,8 +160,15 @@ async def show_lesson(request: Request) -> Response:
     return render(request, "learning/lesson.html", context, cache_key=key)
 
 
-# "complete" after reading (and the questions), "skip" from the content note: no penalty either way.
-OUTCOMES = {"complete": "completed", "skip": "skipped"}
+def outcome_status(lesson: Lesson, outcome: str) -> str:
+    """The status a button press records (the rule is in course/learning/progress.py).
+
+    "Next" on a lesson without questions completes it. On the questions, "Next lesson" records
+    it unfinished, which never replaces completed: the quiz recorded completed when the last
+    answer was stored, so an unfinished record means something was left unanswered."""
+    if outcome == "skip":
+        return SKIPPED
+    return UNFINISHED if lesson.quiz else COMPLETED
 
 
 @router.post("/lessons/{slug}/{outcome}")
@@ -142,7 +183,7 @@ def finish_lesson(
     """Mark the lesson completed or skipped, and go on to the next."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     with write_session(engine) as session:
-        record_lesson(learner.id, lesson.slug, OUTCOMES[outcome], session=session)
+        record_lesson(learner.id, lesson.slug, outcome_status(lesson, outcome), session=session)
         mark_seen(learner.id, session=session)
     following = catalogue.next_lesson(lesson.slug, learner.age_band)
     return RedirectResponse(lesson_path(request, following), status_code=303)
@@ -152,11 +193,13 @@ def finish_lesson(
 def show_completion(
     request: Request, catalogue: CatalogueDep, engine: EngineDep, learner: CurrentLearner
 ) -> Response:
-    """The end of the course: what to do, and where help is."""
+    """The end of the course: what to do, where help is, and any lesson left to go back to."""
     finished = read_finished(engine, learner.id)
     lessons = catalogue.lessons_for(learner.age_band)
+    left = [lesson for lesson in lessons if finished.get(lesson.slug) != COMPLETED]
     context = {
         "lessons": lessons,
+        "left": left,
         "finished": finished,
         "age_band": learner.age_band,
         "in_class": learner.class_id is not None,

@@ -14,21 +14,31 @@ from sqlmodel import Session
 
 from course.content.schema import BranchingItem
 from course.db import write_session
-from course.learning.progress import mark_seen
+from course.learning.progress import COMPLETED, mark_seen, record_lesson
 from course.quizzes import scenarios
 from course.quizzes.grading import InvalidChoice
 from course.quizzes.items import Submission
-from course.quizzes.queries import record_step, scenario_paths, store_answer, undo_steps
+from course.quizzes.queries import (
+    record_step,
+    scenario_paths,
+    store_answer,
+    stored_answers,
+    undo_steps,
+)
 from course.stats import snapshots
 
 
 @dataclass(frozen=True)
 class Where:
-    """Which learner, quiz and content version a use case writes for."""
+    """Which learner, quiz and content version a use case writes for; with the lesson and the
+    ids of every item in the learner's age band, the answer that leaves none unanswered
+    records the lesson completed (the rule is in course/learning/progress.py)."""
 
     learner_id: int
     quiz_slug: str
     content_version: str
+    lesson_slug: str = ""
+    band_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submis
             session=session,
         )
         mark_seen(where.learner_id, session=session)
+        complete_when_all_answered(session, where)
         snapshots.count_answer(
             tally,
             item_id,
@@ -113,6 +124,15 @@ def restart(engine: Engine, where: Where, item: BranchingItem) -> ChatResult:
     return ChatResult(())
 
 
+def complete_when_all_answered(session: Session, where: Where) -> None:
+    """Record the lesson completed once every item of the learner's band has an answer."""
+    if not where.lesson_slug or not where.band_items:
+        return
+    answered = stored_answers(where.learner_id, where.band_items, session=session)
+    if len(answered) == len(set(where.band_items)):
+        record_lesson(where.learner_id, where.lesson_slug, COMPLETED, session=session)
+
+
 def _current_state(session: Session, where: Where, item: BranchingItem) -> scenarios.ScenarioState:
     """The learner's place in the chat, forgetting steps the content no longer has."""
     path = scenario_paths(where.learner_id, [item.id], session=session).get(item.id, ())
@@ -137,4 +157,5 @@ def _store_ending(
         where.content_version,
         session=session,
     )
+    complete_when_all_answered(session, where)
     snapshots.count_chat(tally, item, state.choices, state.node.id, safe, session=session)

@@ -53,6 +53,12 @@ def find_item(
     return lesson, quiz, item
 
 
+def where_for(catalogue: Catalogue, lesson: Lesson, quiz: Quiz, learner: KnownLearner) -> Where:
+    """Where an answer is written: with the lesson and its band's items, to see it completed."""
+    band_items = tuple(item.id for item in quiz.items_for(learner.age_band))
+    return Where(learner.id, quiz.slug, catalogue.version, lesson.slug, band_items)
+
+
 def item_views(
     engine: Engine,
     learner: KnownLearner,
@@ -176,7 +182,7 @@ def answer_item(
         return item_response(
             request, catalogue, engine, learner, lesson, item, error=(str(problem), submitted)
         )
-    where = Where(learner.id, quiz.slug, catalogue.version)
+    where = where_for(catalogue, lesson, quiz, learner)
     stored = answering.submit_answer(engine, where, item.id, submission)
     return item_response(request, catalogue, engine, learner, lesson, item, stored=stored)
 
@@ -188,7 +194,7 @@ def branching_item(
     lesson, quiz, item = find_item(catalogue, slug, item_id, learner.age_band)
     if not isinstance(item, BranchingItem):
         raise HTTPException(status_code=404)
-    return lesson, Where(learner.id, quiz.slug, catalogue.version), item
+    return lesson, where_for(catalogue, lesson, quiz, learner), item
 
 
 def submitted_step(form: dict[str, list[str]]) -> int:

@@ -97,6 +97,7 @@ async def show_privacy(request: Request) -> Response:
 
 
 @router.get("/accessibility")
-async def show_accessibility(request: Request) -> Response:
+async def show_accessibility(request: Request, settings: SettingsDep) -> Response:
     """The accessibility statement: how accessible the course is and how to report a problem."""
-    return render(request, "safety/accessibility.html", cache_key="accessibility")
+    context = {"contact": settings.accessibility_contact}
+    return render(request, "safety/accessibility.html", context, cache_key="accessibility")
