@@ -128,7 +128,12 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
     expect(feedback.locator(".feedback__verdict")).to_have_text(RIGHT)
     assert page.evaluate("() => window.__marker") == "still here"
 
-    # From the feedback, Tab goes on to the next question, then down to "Next lesson".
+    # From the feedback, Tab goes to "Why the other answers are wrong" (a <details>, folded),
+    # then on to the next question, then down to "Next lesson".
+    page.keyboard.press("Tab")
+    summary = page.locator(f"#item-{item.id}-feedback summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_text("Why the other answers are wrong")
     if index + 1 < len(items):
         following = items[index + 1]
         page.keyboard.press("Tab")
