@@ -58,7 +58,7 @@ def test_film_page_has_a_note_a_native_player_with_captions_and_prompts(
     assert '<track kind="captions" srclang="en" label="English"' in html
     assert html.count(" default>") == 1
     assert 'kind="descriptions"' in html
-    assert 'poster="/static/film/poster.jpg?v=' in html
+    assert 'poster="/static/film/poster.webp?v=' in html
     assert (
         html.index("<video") < html.index("<summary>Read the transcript") < html.index("Talk about")
     )
@@ -89,7 +89,7 @@ def test_film_page_with_youtube_shows_a_facade_not_a_frame(youtube_client: TestC
     assert f'data-film-embed="{YOUTUBE}"' in html
     assert 'href="https://www.youtube.com/watch?v=abcDEF12_-3"' in html  # the link without JS
     assert "Play on YouTube — this loads a video from YouTube, which may set cookies" in html
-    assert 'class="film-facade__poster" src="/static/film/poster.jpg?v=' in html
+    assert 'class="film-facade__poster" src="/static/film/poster.webp?v=' in html
     assert "ytimg" not in html
 
 

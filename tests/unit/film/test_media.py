@@ -17,7 +17,7 @@ def test_the_shipped_film_loads_with_versioned_urls() -> None:
     assert film is not None
     assert [source.type.split(";")[0] for source in film.sources] == ["video/webm", "video/mp4"]
     assert film.captions_url.startswith("/static/film/captions.en.vtt?v=")
-    assert film.poster_url.startswith("/static/film/poster.jpg?v=")
+    assert film.poster_url.startswith("/static/film/poster.webp?v=")
     assert film.download_url.startswith("/static/film/film.mp4?v=")
     assert "<p>" in film.transcript_html
     assert film.length.endswith("seconds") or film.length.endswith("minutes")
