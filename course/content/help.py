@@ -22,7 +22,7 @@ from course.content.help_directory import (
     HelpService,
 )
 from course.content.located_yaml import LineMap, Location, read_yaml
-from course.content.problems import Finding, Problem, problems_in
+from course.content.problems import Finding, Problem, read_and_check
 from course.content.schema import AUDIENCES
 
 HELP_FILE = "lessons/help.yaml"
@@ -93,12 +93,7 @@ def read_help_file(content_dir: Path) -> tuple[HelpDirectory | None, list[Proble
     if not path.is_file():
         fix = "Add it, with every service the help page and the card show (see docs/CONTENT.md)"
         return None, [Problem(HELP_FILE, 0, f"the help directory is missing. {fix}.")]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(HELP_FILE, 1, "the file is not UTF-8 text. Save it as UTF-8.")]
-    directory, findings = read_help(HELP_FILE, text)
-    return directory, problems_in(HELP_FILE, findings)
+    return read_and_check(path, HELP_FILE, lambda text: read_help(HELP_FILE, text))
 
 
 def read_help(file: str, text: str) -> tuple[HelpDirectory | None, list[Finding]]:

@@ -12,7 +12,7 @@ from course.content.cross_checks import check_across_files
 from course.content.help import HELP_FILE, read_help_file
 from course.content.lesson_rules import check_lesson
 from course.content.lessons import LessonDraft, read_lesson
-from course.content.problems import ContentError, Finding, Problem, problems_in
+from course.content.problems import ContentError, Finding, Problem, problems_in, read_and_check
 from course.content.quizzes import QuizDraft, read_quiz
 from course.content.schema import Catalogue
 from course.content.steps import (
@@ -122,9 +122,4 @@ def _read_file(
 ) -> tuple[Draft | None, list[Problem]]:
     """Read one file as UTF-8 text and check it with `reader`."""
     file = path.relative_to(content_dir).as_posix()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(file, 1, "the file is not UTF-8 text. Save it as UTF-8.")]
-    draft, findings = reader(file, text)
-    return draft, problems_in(file, findings)
+    return read_and_check(path, file, lambda text: reader(file, text))

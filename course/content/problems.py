@@ -1,7 +1,11 @@
 """Content problems: each names a file and line, what is wrong and what to do."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # A problem before it knows its file: (line, "what is wrong. What to do") without the final stop.
 Finding = tuple[int, str]
@@ -41,6 +45,19 @@ class ContentError(Exception):
 def problems_in(file: str, findings: Iterable[Finding]) -> list[Problem]:
     """Turn findings in one file into problems, each message ending with a full stop."""
     return [Problem(file, line, message.rstrip(".") + ".") for line, message in findings]
+
+
+def read_and_check(
+    path: Path, file: str, reader: Callable[[str], tuple[T | None, list[Finding]]]
+) -> tuple[T | None, list[Problem]]:
+    """Read one content file as UTF-8 text and check it with `reader`; `file` is the name its
+    problems are reported under."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [Problem(file, 1, "the file is not UTF-8 text. Save it as UTF-8.")]
+    found, findings = reader(text)
+    return found, problems_in(file, findings)
 
 
 def warnings_in(file: str, findings: Iterable[Finding]) -> list[LintWarning]:

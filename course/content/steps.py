@@ -16,7 +16,7 @@ from course.content.formats import Audience, OrderEntry, Slug, Strict, Text
 from course.content.lessons import LessonDraft
 from course.content.located_yaml import LineMap, read_yaml
 from course.content.markdown import body_blocks, render_inline
-from course.content.problems import Finding, Problem, problems_in
+from course.content.problems import Finding, Problem, read_and_check
 from course.content.quizzes import QuizDraft
 from course.content.schema import CanonicalStep, StepList, StepWording
 
@@ -111,12 +111,7 @@ def read_steps_file(content_dir: Path) -> tuple[StepList | None, list[Problem]]:
         return None, [
             Problem(STEPS_FILE, 0, f"the steps file is missing. {fix} (docs/CONTENT.md).")
         ]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return None, [Problem(STEPS_FILE, 1, "the file is not UTF-8 text. Save it as UTF-8.")]
-    steps, findings = read_steps(text)
-    return steps, problems_in(STEPS_FILE, findings)
+    return read_and_check(path, STEPS_FILE, read_steps)
 
 
 def check_what_to_do_blocks(lesson: LessonDraft) -> list[Finding]:
