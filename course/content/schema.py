@@ -1,20 +1,25 @@
 """The catalogue: immutable, rendered lessons and quizzes, looked up by slug or id."""
 
-import random
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     field_serializer,
     field_validator,
 )
 
+from course.content.frozen import Frozen as Frozen
+from course.content.frozen import ItemBase as ItemBase
 from course.content.help_directory import HelpDirectory
+from course.content.order_item import Constraint as Constraint
+from course.content.order_item import OrderItem as OrderItem
+from course.content.order_item import Step as Step
+from course.content.step_list import CanonicalStep as CanonicalStep
+from course.content.step_list import StepList as StepList
+from course.content.step_list import StepWording as StepWording
 
 AUDIENCES: tuple[str, ...] = ("11-13", "14-18", "adult")
 AUDIENCE_LABELS: Mapping[str, str] = {
@@ -39,22 +44,6 @@ KEY_MESSAGES: tuple[str, ...] = (
 
 # The drawn avatars a red-flags profile can show (no real photos, brands or logos).
 AVATARS: tuple[str, ...] = ("sunset", "flower", "football", "cat", "guitar", "wave")
-
-
-class Frozen(BaseModel):
-    """Base for catalogue models: immutable once loaded."""
-
-    model_config = ConfigDict(frozen=True)
-
-
-class ItemBase(Frozen):
-    """What every item has: an id, a prompt, who sees it and where it is written."""
-
-    id: str
-    prompt_html: str
-    audiences: tuple[str, ...]
-    explanation_html: str | None
-    line: int
 
 
 class Option(Frozen):
@@ -153,111 +142,6 @@ class BranchingItem(ItemBase):
     def node(self, node_id: str) -> Node:
         """Return the node with this id; KeyError if there is none."""
         return self._nodes_by_id[node_id]
-
-
-class Step(Frozen):
-    """A step of an order item; `canonical` names the course step it shows, if any."""
-
-    id: str
-    text_html: str
-    reason_html: str | None = None
-    canonical: str | None = None
-
-
-class Constraint(Frozen):
-    """An ordering that matters: step `first` goes before step `then`, and why."""
-
-    first: str
-    then: str
-    why_html: str
-
-
-class OrderItem(ItemBase):
-    """Put 4 to 7 steps in an order that keeps every constraint; any such order is right.
-
-    `steps` holds them in one right order (the course's, for canonical steps).
-    """
-
-    type: Literal["order"]
-    steps: tuple[Step, ...]
-    constraints: tuple[Constraint, ...]
-
-    _shuffled: tuple[Step, ...] = PrivateAttr(default=())
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Work out the display order once."""
-        shuffler = random.Random(self.id)
-        steps = list(self.steps)
-        for _ in range(100):  # never show a right answer (check-content asks for constraints)
-            shuffler.shuffle(steps)
-            if not self.keeps_all(tuple(step.id for step in steps)):
-                break
-        self._shuffled = tuple(steps)
-
-    def shuffled(self) -> tuple[Step, ...]:
-        """The steps in display order: the same every time, and never a right order."""
-        return self._shuffled
-
-    def step(self, step_id: str) -> Step | None:
-        """The step with this id, or None."""
-        return next((step for step in self.steps if step.id == step_id), None)
-
-    def keeps_all(self, order: tuple[str, ...]) -> bool:
-        """Whether `order` (step ids) puts every constraint's `first` before its `then`."""
-        place = {step_id: n for n, step_id in enumerate(order)}
-        return all(place.get(c.first, -1) < place.get(c.then, -1) for c in self.constraints)
-
-
-class StepWording(Frozen):
-    """How a canonical step reads: its short text (bold in lists) and an optional detail."""
-
-    text_html: str
-    detail_html: str | None = None
-
-
-class CanonicalStep(Frozen):
-    """One of the course's "what to do" steps (lessons/steps.yaml), with wording per band."""
-
-    id: str
-    wording: StepWording  # for anyone (no band chosen)
-    bands: Mapping[str, StepWording] = MappingProxyType({})  # bands with their own wording
-
-    @field_validator("bands")
-    @classmethod
-    def read_only_bands(cls, bands: Mapping[str, StepWording]) -> Mapping[str, StepWording]:
-        """Stop anyone changing a band's wording after load."""
-        return MappingProxyType(dict(bands))
-
-    @field_serializer("bands")
-    def plain_bands(self, bands: Mapping[str, StepWording]) -> dict[str, StepWording]:
-        """Dump the read-only mapping as a plain dict."""
-        return dict(bands)
-
-    def for_band(self, band: str | None) -> StepWording:
-        """The wording this band reads; None (no band chosen) gets the wording for anyone."""
-        return self.bands.get(band or "", self.wording)
-
-
-class StepList(Frozen):
-    """The canonical steps, in the one order every page shows them."""
-
-    steps: tuple[CanonicalStep, ...] = ()
-
-    def ids(self) -> tuple[str, ...]:
-        """Every step's id, in the canonical order."""
-        return tuple(step.id for step in self.steps)
-
-    def step(self, step_id: str) -> CanonicalStep | None:
-        """The step with this id, or None."""
-        return next((step for step in self.steps if step.id == step_id), None)
-
-    def shown(
-        self, band: str | None, ids: tuple[str, ...] = ()
-    ) -> tuple[tuple[CanonicalStep, StepWording], ...]:
-        """The steps to show a band, in canonical order: all of them, or only those in `ids`."""
-        return tuple(
-            (step, step.for_band(band)) for step in self.steps if not ids or step.id in ids
-        )
 
 
 # Each item type is its own model, told apart by `type`.
