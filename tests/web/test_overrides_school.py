@@ -5,7 +5,8 @@ only through the overridden dependency."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI, HTTPException
@@ -23,9 +24,11 @@ from course.schools.deps import (
 )
 from tests.schools import sign_in_teacher
 
+Overrides = dict[Callable[..., Any], Callable[..., Any]]
+
 
 @pytest.fixture
-def overrides(app: FastAPI) -> Iterator[dict[object, object]]:
+def overrides(app: FastAPI) -> Iterator[Overrides]:
     yield app.dependency_overrides
     app.dependency_overrides.clear()
 
@@ -43,9 +46,9 @@ def visit(client: TestClient, app: FastAPI) -> TeacherVisit:
 
 def signed_out_then_in(
     client: TestClient,
-    overrides: dict[object, object],
+    overrides: Overrides,
     path: str,
-    dependency: object,
+    dependency: Callable[..., Any],
     value: object,
 ) -> str:
     """The page's text once the dependency is overridden, after checking that without the
@@ -67,10 +70,10 @@ def signed_out_then_in(
 )
 def test_account_routers_see_an_overridden_visit(
     client: TestClient,
-    overrides: dict[object, object],
+    overrides: Overrides,
     visit: TeacherVisit,
     path: str,
-    dependency: object,
+    dependency: Callable[..., Any],
 ) -> None:
     signed_out_then_in(client, overrides, path, dependency, visit)
 
@@ -86,19 +89,17 @@ def test_account_routers_see_an_overridden_visit(
 )
 def test_teacher_routers_see_an_overridden_teacher(
     client: TestClient,
-    overrides: dict[object, object],
+    overrides: Overrides,
     visit: TeacherVisit,
     path: str,
-    dependency: object,
+    dependency: Callable[..., Any],
 ) -> None:
     teacher: KnownTeacher = visit.teacher
     text = signed_out_then_in(client, overrides, path, dependency, teacher)
     assert "Sign in" not in text.split("<main", 1)[1]
 
 
-def test_join_router_sees_an_overridden_learner(
-    client: TestClient, overrides: dict[object, object]
-) -> None:
+def test_join_router_sees_an_overridden_learner(client: TestClient, overrides: Overrides) -> None:
     assert client.get("/join/finished").status_code == 200
 
     def refuse() -> None:
