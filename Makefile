@@ -6,8 +6,12 @@ BIN := $(VENV)/bin
 # Playwright, mypy, ruff: about 400 MB) comes with the [dev] extra, for `make test` and the rest.
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+# Lighthouse (npm) for `make lighthouse`, kept out of the repository's files in .lighthouse/.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
 
-.PHONY: run test check lint format check-content migrate bench crowd browsers clean film
+.PHONY: run test check lint format check-content migrate bench crowd browsers clean film \
+	lighthouse screenshots
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
@@ -79,6 +83,18 @@ bench: $(DEV_STAMP)
 ## crowd: 50, 200 and 800 learners starting and answering at once, on SQLite and PostgreSQL
 crowd: $(DEV_STAMP)
 	$(BIN)/python -m tests.perf.crowd $(CROWD_ARGS)
+
+## lighthouse: Lighthouse (mobile) on the home, a lesson and the help page; fails under the bars
+lighthouse: $(DEV_STAMP) browsers
+	@[ -x $(LIGHTHOUSE) ] || { command -v npm >/dev/null || { \
+		echo "make lighthouse needs Node.js and npm (apt-get install nodejs npm)" >&2; exit 1; }; \
+		mkdir -p .lighthouse && npm install --prefix .lighthouse --no-audit --no-fund --silent \
+			lighthouse@$(LIGHTHOUSE_VERSION); }
+	$(BIN)/python -m tests.perf.lighthouse $(LIGHTHOUSE_ARGS)
+
+## screenshots: the README's lesson and quiz screenshots (phone, desktop) into docs/screenshots/
+screenshots: $(DEV_STAMP) browsers
+	$(BIN)/python -m tests.perf.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
