@@ -81,6 +81,7 @@ class Outcome:
     scores: dict[str, float | None]
     transferred: int
     metrics: dict[str, str]
+    benchmark: float
     failing: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -176,6 +177,7 @@ def audit_page(port: int, target: Target, runs: int) -> Outcome:
         scores,
         transferred=int(max(lhr["audits"]["total-byte-weight"]["numericValue"] for lhr in reports)),
         metrics={name: last["audits"][name].get("displayValue", "?") for name in METRICS},
+        benchmark=statistics.median(lhr["environment"]["benchmarkIndex"] for lhr in reports),
     )
     for lhr in reports:
         outcome.failing |= failing_audits(lhr)
@@ -200,6 +202,7 @@ def print_results(outcomes: list[Outcome], version: str, runs: int) -> None:
         print()
         metrics = ", ".join(f"{name} {value}" for name, value in outcome.metrics.items())
         print(f"{outcome.target.name}: {metrics}")
+        print(f"  machine speed (benchmarkIndex, median of runs): {outcome.benchmark:.0f}")
         for warning in outcome.warnings:
             print(f"  warning: {warning}")
         for audit_id, said in sorted(outcome.failing.items()):
