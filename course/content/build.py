@@ -83,4 +83,5 @@ def build_quiz(
             for index, entry in draft.items
         ),
         file=draft.file,
+        remember=tuple(draft.quiz.remember),
     )

@@ -197,6 +197,7 @@ class QuizFile(Strict):
     lesson: Slug
     title: Text
     items: list[Any] = Field(min_length=1)
+    remember: list[Text] = Field(default_factory=list, max_length=4)  # the summary's reminders
 
 
 # Item type -> the model its entries are checked against.

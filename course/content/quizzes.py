@@ -24,6 +24,7 @@ from course.content.order_checks import order_findings
 from course.content.problems import Finding
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
+RESERVED_ITEM_IDS = ("summary",)  # /lessons/<slug>/quiz/summary is the quiz's summary page
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ def read_item(entry: Any, lines: LineMap, at: Location) -> tuple[ItemEntry | Non
     item, findings = check_fields(ITEM_ENTRIES.get(str(kind), ChoiceEntry), entry, lines, at)
     if item is None:
         return None, findings
+    if item.id in RESERVED_ITEM_IDS:
+        reserved = (
+            f"item id `{item.id}` is the address of the quiz's summary page. Choose another id"
+        )
+        return None, [(lines.of(*at, "id"), reserved)]
     if isinstance(item, ChoiceEntry):
         findings = list(_option_findings(item, lines, at))
     elif isinstance(item, RedFlagsEntry):

@@ -154,6 +154,7 @@ class Quiz(Frozen):
     title: str
     items: tuple[Item, ...]
     file: str
+    remember: tuple[str, ...] = ()  # what the summary at the end asks learners to remember
 
     def items_for(self, band: str) -> tuple[Item, ...]:
         """Return the items shown to this audience band, in file order."""

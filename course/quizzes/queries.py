@@ -54,6 +54,17 @@ def stored_answers(learner_id: int, item_ids: Iterable[str], *, session: Session
     return {row.item_id: row.choice for row in session.execute(query)}
 
 
+def answer_marks(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, bool]:
+    """Whether each of these items the learner has answered was right the first time."""
+    ids = list(item_ids)
+    if not ids:
+        return {}
+    query = select(Answer.item_id, Answer.correct).where(  # type: ignore[call-overload]
+        col(Answer.learner_id) == learner_id, col(Answer.item_id).in_(ids)
+    )
+    return {row.item_id: bool(row.correct) for row in session.execute(query)}
+
+
 def scenario_paths(
     learner_id: int, item_ids: Iterable[str], *, session: Session
 ) -> dict[str, tuple[str, ...]]:

@@ -1,23 +1,23 @@
-"""Quiz pages: every item is a form that works without JavaScript; htmx swaps just the item."""
+"""Quiz routes: one question per page (pages.py), each a form that works without JavaScript;
+htmx swaps just the item."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
 from course.content.schema import BranchingItem, Catalogue, Item, Lesson, Quiz
-from course.db import read_session
 from course.deps import CatalogueDep, EngineDep
 from course.learning.deps import CurrentLearner, lesson_or_404, required_learner
 from course.learning.progress import KnownLearner
-from course.quizzes import answering, queries
+from course.quizzes import answering, pages
 from course.quizzes.answering import ChatResult, Where
 from course.quizzes.grading import InvalidChoice
 from course.quizzes.items import item_view, read_submission, shuffle_key
-from course.web import is_htmx, render, url_path
+from course.web import is_htmx, render
 
 router = APIRouter(
     prefix="/lessons/{slug}/quiz", dependencies=[Depends(required_learner)], tags=["quizzes"]
@@ -59,53 +59,6 @@ def where_for(catalogue: Catalogue, lesson: Lesson, quiz: Quiz, learner: KnownLe
     return Where(learner.id, quiz.slug, catalogue.version, lesson.slug, band_items)
 
 
-def item_views(
-    engine: Engine,
-    learner: KnownLearner,
-    quiz: Quiz,
-    items: tuple[Item, ...],
-    errors: dict[str, Any],
-) -> list[dict[str, Any]]:
-    """Every item's view for this learner, from their stored answers and paths, with the
-    options in this learner's order."""
-    ids = [item.id for item in items]
-    branching = [item.id for item in items if isinstance(item, BranchingItem)]
-    with read_session(engine) as session:
-        stored = queries.stored_answers(learner.id, ids, session=session)
-        paths = queries.scenario_paths(learner.id, branching, session=session)
-    views = []
-    for item in items:
-        error, submitted = errors.get(item.id, (None, {}))
-        key = shuffle_key(learner.id, quiz.slug, item.id)
-        view = item_view(item, stored.get(item.id), paths.get(item.id, ()), error, key=key)
-        views.append({**view, "submitted": submitted})
-    return views
-
-
-def quiz_page(
-    request: Request,
-    catalogue: Catalogue,
-    engine: Engine,
-    learner: KnownLearner,
-    lesson: Lesson,
-    errors: dict[str, Any] | None = None,
-) -> Response:
-    """The full quiz page, each item answered or not."""
-    quiz = quiz_or_404(catalogue, lesson)
-    lessons = catalogue.lessons_for(learner.age_band)
-    context = {
-        "lesson": lesson,
-        "quiz": quiz,
-        "lessons": lessons,
-        "position": lessons.index(lesson) + 1,
-        "items": item_views(engine, learner, quiz, quiz.items_for(learner.age_band), errors or {}),
-        "next_lesson": catalogue.next_lesson(lesson.slug, learner.age_band),
-        "age_band": learner.age_band,
-        "in_class": learner.class_id is not None,
-    }
-    return render(request, "quizzes/quiz.html", context, status_code=422 if errors else 200)
-
-
 def item_response(
     request: Request,
     catalogue: Catalogue,
@@ -118,19 +71,29 @@ def item_response(
     path: tuple[str, ...] = (),
     error: tuple[str, dict[str, str]] | None = None,
 ) -> Response:
-    """After a submission: the item fragment for htmx, else the page (or a redirect to it).
+    """After a submission: the item fragment for htmx, else its page (or a redirect to it).
 
     The fragment is drawn from what the write returned (`stored`, `path`), not read back."""
+    quiz = quiz_or_404(catalogue, lesson)
     if not is_htmx(request):
         if error:
-            return quiz_page(request, catalogue, engine, learner, lesson, {item.id: error})
-        page = url_path(request, "show_quiz", slug=lesson.slug)
+            return pages.item_page(request, catalogue, engine, learner, lesson, quiz, item, error)
+        page = pages.item_page_path(request, lesson, item)
         return RedirectResponse(f"{page}#item-{item.id}", status_code=303)
     message: str | None = error[0] if error else None
     submitted: dict[str, str] = error[1] if error else {}
-    key = shuffle_key(learner.id, quiz_or_404(catalogue, lesson).slug, item.id)
+    key = shuffle_key(learner.id, quiz.slug, item.id)
     view = item_view(item, stored, path, message, key=key)
-    context = {"lesson": lesson, "age_band": learner.age_band, **view, "submitted": submitted}
+    scenario = view.get("scenario")
+    answered = stored is not None or (scenario is not None and scenario.node.ending is not None)
+    items = quiz.items_for(learner.age_band)
+    context = {
+        "lesson": lesson,
+        "age_band": learner.age_band,
+        **view,
+        "submitted": submitted,
+        "move": pages.move_for(request, lesson, items, item, answered),
+    }
     return render(request, "quizzes/_item.html", context, status_code=422 if error else 200)
 
 
@@ -158,9 +121,41 @@ def show_quiz(
     engine: EngineDep,
     learner: CurrentLearner,
 ) -> Response:
-    """The questions that follow a lesson."""
+    """The questions that follow a lesson: the first not yet answered, else the summary."""
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
-    return quiz_page(request, catalogue, engine, learner, lesson)
+    quiz = quiz_or_404(catalogue, lesson)
+    item = pages.first_unanswered(engine, learner, quiz.items_for(learner.age_band))
+    if item is None:
+        return pages.summary_page(request, catalogue, engine, learner, lesson, quiz)
+    return pages.item_page(request, catalogue, engine, learner, lesson, quiz, item)
+
+
+@router.get("/summary")
+def show_quiz_summary(
+    request: Request,
+    slug: str,
+    catalogue: CatalogueDep,
+    engine: EngineDep,
+    learner: CurrentLearner,
+) -> Response:
+    """How the quiz went, what is left to answer, and what to remember."""
+    lesson = lesson_or_404(catalogue, slug, learner.age_band)
+    quiz = quiz_or_404(catalogue, lesson)
+    return pages.summary_page(request, catalogue, engine, learner, lesson, quiz)
+
+
+@router.get("/{item_id}")
+def show_quiz_item(
+    request: Request,
+    slug: str,
+    item_id: str,
+    catalogue: CatalogueDep,
+    engine: EngineDep,
+    learner: CurrentLearner,
+) -> Response:
+    """One question of the quiz, answered or not."""
+    lesson, quiz, item = find_item(catalogue, slug, item_id, learner.age_band)
+    return pages.item_page(request, catalogue, engine, learner, lesson, quiz, item)
 
 
 @router.post("/{item_id}")

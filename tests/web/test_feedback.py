@@ -110,7 +110,7 @@ def test_the_fragment_and_the_full_page_show_the_same_feedback(
     lesson, item = find(app, ChoiceItem, "choice")
     wrong = next(option.id for option in item.options if not option.correct)
     fragment = answer(client, lesson, item.id, {"choice": [wrong]})
-    page = client.get(f"/lessons/{lesson.slug}/quiz").text
+    page = client.get(f"/lessons/{lesson.slug}/quiz/{item.id}").text
     assert feedback_of(page, item.id) == fragment
 
 

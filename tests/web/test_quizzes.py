@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from course.content.schema import ChoiceItem, Lesson
-from tests.pages import csrf_token, start_learner
+from tests.pages import csrf_token, every_question, start_learner
 
 HTMX = {"HX-Request": "true"}
 
@@ -30,15 +30,15 @@ def answer_count(app: FastAPI) -> int:
         return connection.execute(text("SELECT count(*) FROM answer")).scalar_one()
 
 
-def test_quiz_page_shows_every_item_as_a_form(client: TestClient, app: FastAPI) -> None:
+def test_every_item_is_a_form_on_a_page_of_its_own(client: TestClient, app: FastAPI) -> None:
     start_learner(client)
     lesson, _ = first_quiz(app)
-    page = client.get(f"/lessons/{lesson.slug}/quiz")
+    assert client.get(f"/lessons/{lesson.slug}/quiz").status_code == 200
     items = app.state.catalogue.quiz(lesson.quiz).items_for("14-18")
-    assert page.status_code == 200
-    assert page.text.count('<section class="quiz-item') == len(items)
+    pages = every_question(client, app, lesson.slug)
+    assert pages.count('<section class="quiz-item') == len(items)
     for item in items:
-        assert f'id="item-{item.id}"' in page.text
+        assert f'id="item-{item.id}"' in pages
 
 
 def test_answer_without_htmx_redirects_to_the_item_with_feedback(
@@ -52,8 +52,8 @@ def test_answer_without_htmx_redirects_to_the_item_with_feedback(
         data={"choice": right_answer(item), "csrf_token": csrf_token(client, path)},
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"{path}#item-{item.id}"
-    page = client.get(path)
+    assert response.headers["location"] == f"{path}/{item.id}#item-{item.id}"
+    page = client.get(f"{path}/{item.id}")
     assert "That’s right." in page.text
     for option in item.options:
         assert option.feedback_html in page.text

@@ -46,7 +46,7 @@ def post(client: TestClient, path: str, data: dict[str, object], htmx: bool = Fa
 def test_red_flags_item_is_a_labelled_group_of_checkboxes(client: TestClient, app: FastAPI) -> None:
     start_learner(client)
     lesson, item = find(app, RedFlagsItem)
-    page = client.get(f"/lessons/{lesson.slug}/quiz").text
+    page = client.get(f"/lessons/{lesson.slug}/quiz/{item.id}").text
     for part in item.parts():
         assert f'id="item-{item.id}-{part.id}" name="part" value="{part.id}"' in page
     assert "This is made up" in page
@@ -95,7 +95,7 @@ def test_order_item_shows_a_position_select_per_step_shuffled(
 ) -> None:
     start_learner(client)
     lesson, item = find(app, OrderItem)
-    page = client.get(f"/lessons/{lesson.slug}/quiz").text
+    page = client.get(f"/lessons/{lesson.slug}/quiz/{item.id}").text
     shown = [step.id for step in item.shuffled()]
     assert shown != [step.id for step in item.steps]
     at = [page.index(f'name="position-{step_id}"') for step_id in shown]
@@ -126,7 +126,7 @@ def test_order_right_answer_shows_reasons_and_is_stored_in_order(
     ids = [step.id for step in item.steps]
     response = post(client, f"/lessons/{lesson.slug}/quiz/{item.id}", positions(item, ids))
     assert response.status_code == 303
-    page = client.get(f"/lessons/{lesson.slug}/quiz").text
+    page = client.get(f"/lessons/{lesson.slug}/quiz/{item.id}").text
     assert "That’s right. Your steps are in a good order." in page
     for step in item.steps:
         assert step.reason_html is None or step.reason_html in page
@@ -192,7 +192,7 @@ def test_branching_starts_at_the_first_node_with_its_choices(
 ) -> None:
     start_learner(client)
     lesson, item = find(app, BranchingItem)
-    page = client.get(f"/lessons/{lesson.slug}/quiz").text
+    page = client.get(f"/lessons/{lesson.slug}/quiz/{item.id}").text
     for choice in scenarios.available_choices(item, scenarios.start(item)):
         assert f'name="choice" value="{choice.id}"' in page
 
@@ -206,9 +206,9 @@ def test_branching_decision_is_stored_and_a_reload_resumes_there(
     url = f"/lessons/{lesson.slug}/quiz/{item.id}/choose"
     response = post(client, url, {"step": "0", "choice": path[0]})
     assert response.status_code == 303
-    assert response.headers["location"] == f"/lessons/{lesson.slug}/quiz#item-{item.id}"
+    assert response.headers["location"] == f"/lessons/{lesson.slug}/quiz/{item.id}#item-{item.id}"
     state = scenarios.replay(item, path[:1])
-    page = client.get(f"/lessons/{lesson.slug}/quiz").text
+    page = client.get(f"/lessons/{lesson.slug}/quiz/{item.id}").text
     for message in state.node.messages:
         assert message.text_html in page
     assert 'name="step" value="1"' in page

@@ -35,7 +35,9 @@ def test_security_headers_on_every_response(client: TestClient, path: str) -> No
 
 def every_page(app: FastAPI) -> list[str]:
     """Every GET route of the app, with path parameters filled from the shipped course."""
-    lesson = app.state.catalogue.lessons_for("14-18")[0].slug
+    catalogue = app.state.catalogue
+    lesson = catalogue.lessons_for("14-18")[0].slug
+    item = catalogue.quiz(catalogue.lesson(lesson).quiz).items_for("14-18")[0].id
     paths = []
     routes = list(app.routes)
     while routes:
@@ -47,7 +49,7 @@ def every_page(app: FastAPI) -> list[str]:
             # A learner's pages only: teacher pages need a teacher, and a join page a class
             # (tests/web/test_access_matrix.py and test_join.py walk those).
             if not path.startswith("/teachers") and "{code}" not in path:
-                paths.append(path.replace("{slug}", lesson))
+                paths.append(path.replace("{slug}", lesson).replace("{item_id}", item))
     assert not [path for path in paths if "{" in path], "fill in the new path parameter here"
     return paths
 

@@ -427,3 +427,21 @@ def test_the_scenario_quiz_is_checked_by_check_content(tmp_path: Path) -> None:
     write_files(tmp_path, {})
     root = write_scenario_tree(tmp_path)
     assert check_content(root) == []
+
+
+def test_an_item_may_not_be_called_summary(tmp_path: Path) -> None:
+    line, message = planted(tmp_path, replaced("- id: rf-new-follower", "- id: summary"))
+    assert line == 5
+    assert message == (
+        "item id `summary` is the address of the quiz's summary page. Choose another id."
+    )
+
+
+def test_what_to_remember_is_read_and_kept_to_four(tmp_path: Path) -> None:
+    remember = 'remember:\n  - "Don\'t pay."\n  - "Tell someone."\nitems:\n'
+    catalogue = load_catalogue(write_scenario_tree(tmp_path, replaced("items:\n", remember)))
+    quiz = catalogue.quiz("what-to-do")
+    assert quiz is not None and quiz.remember == ("Don't pay.", "Tell someone.")
+    five = "remember:\n" + '  - "Tell someone."\n' * 5 + "items:\n"
+    line, message = planted(tmp_path / "five", replaced("items:\n", five))
+    assert line == 4 and "remember" in message
