@@ -52,13 +52,15 @@ REPORTS = REPO_ROOT / "bench-results" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 BARS = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 LESSON_BYTES_LIMIT = 60_000
-METRICS = (
-    "first-contentful-paint",
-    "largest-contentful-paint",
-    "total-blocking-time",
-    "cumulative-layout-shift",
-    "speed-index",
-)
+# The five metrics the performance score is made of, and how to show each one's value.
+METRICS = {
+    "first-contentful-paint": "FCP {:.2f} s",
+    "largest-contentful-paint": "LCP {:.2f} s",
+    "total-blocking-time": "TBT {:.0f} ms",
+    "cumulative-layout-shift": "CLS {:.3f}",
+    "speed-index": "SI {:.2f} s",
+}
+IN_SECONDS = ("first-contentful-paint", "largest-contentful-paint", "speed-index")
 SCORED_MODES = ("binary", "numeric", "metricSavings")
 RUN_TIMEOUT = 180
 ATTEMPTS = 3
@@ -80,7 +82,7 @@ class Outcome:
     target: Target
     scores: dict[str, float | None]
     transferred: int
-    metrics: dict[str, str]
+    metrics: list[str]
     benchmark: float
     failing: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -139,7 +141,8 @@ def run_once(url: str, cookie: str, report: Path) -> dict[str, Any]:
 
 
 def failing_audits(lhr: dict[str, Any]) -> dict[str, str]:
-    """Every scored audit under 1, and every audit that could not run, by id: what it says."""
+    """Every scored audit under 1 but the metrics, and every audit that could not run, by id:
+    what it says."""
     categories_of: dict[str, list[str]] = {}
     for name, category in lhr["categories"].items():
         for ref in category["auditRefs"]:
@@ -149,8 +152,8 @@ def failing_audits(lhr: dict[str, Any]) -> dict[str, str]:
     for audit_id, audit in lhr["audits"].items():
         mode = audit.get("scoreDisplayMode")
         failed = mode in SCORED_MODES and audit.get("score") is not None and audit["score"] < 1
-        if not failed and mode != "error":
-            continue
+        if audit_id in METRICS or (not failed and mode != "error"):
+            continue  # the metrics are shown on a line of their own
         said = audit.get("errorMessage") or audit.get("explanation") or audit.get("displayValue")
         where = "; ".join(categories_of.get(audit_id, ["no category"]))
         score = "could not run" if mode == "error" else f"score {audit['score']:.2f}"
@@ -171,18 +174,26 @@ def audit_page(port: int, target: Target, runs: int) -> Outcome:
         values = [lhr["categories"][name]["score"] for lhr in reports]
         known = [value for value in values if value is not None]
         scores[name] = statistics.median(known) if len(known) == len(values) else None
-    last = reports[-1]
     outcome = Outcome(
         target,
         scores,
         transferred=int(max(lhr["audits"]["total-byte-weight"]["numericValue"] for lhr in reports)),
-        metrics={name: last["audits"][name].get("displayValue", "?") for name in METRICS},
+        metrics=[median_metric(reports, name) for name in METRICS],
         benchmark=statistics.median(lhr["environment"]["benchmarkIndex"] for lhr in reports),
     )
     for lhr in reports:
         outcome.failing |= failing_audits(lhr)
         outcome.warnings += [w for w in lhr.get("runWarnings", []) if w not in outcome.warnings]
     return outcome
+
+
+def median_metric(reports: list[dict[str, Any]], name: str) -> str:
+    """One metric's median value over the runs, and the median of its score."""
+    audits = [lhr["audits"][name] for lhr in reports]
+    value = statistics.median(audit["numericValue"] for audit in audits)
+    score = statistics.median(audit["score"] or 0 for audit in audits)
+    shown = METRICS[name].format(value / 1000 if name in IN_SECONDS else value)
+    return f"{shown} (score {score:.2f})"
 
 
 def print_results(outcomes: list[Outcome], version: str, runs: int) -> None:
@@ -200,8 +211,7 @@ def print_results(outcomes: list[Outcome], version: str, runs: int) -> None:
         print(f"{outcome.target.name:<10}{shown:<34}{cells}{outcome.transferred / 1000:>11.1f} kB")
     for outcome in outcomes:
         print()
-        metrics = ", ".join(f"{name} {value}" for name, value in outcome.metrics.items())
-        print(f"{outcome.target.name}: {metrics}")
+        print(f"{outcome.target.name} (median of runs): {', '.join(outcome.metrics)}")
         print(f"  machine speed (benchmarkIndex, median of runs): {outcome.benchmark:.0f}")
         for warning in outcome.warnings:
             print(f"  warning: {warning}")
@@ -237,6 +247,8 @@ def audit(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> int:
     targets = [Target("home", "/"), Target("lesson", lesson_path, cookie)]
     targets.append(Target("help", "/help", cookie))
     REPORTS.mkdir(parents=True, exist_ok=True)
+    for old in REPORTS.glob("*.report.*"):
+        old.unlink()
     version = subprocess.run(
         [str(LIGHTHOUSE), "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
