@@ -6,16 +6,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_TIMING = re.compile(r"^(\S+)\s+-->\s+(\S+)")
+_TIMING = re.compile(r"^(\S+)\s+-->\s+(\S+)[ \t]*(.*)$")
 
 
 @dataclass(frozen=True)
 class Cue:
-    """One caption: shown from start to end (seconds), with its text."""
+    """One caption: shown from start to end (seconds), with its text and its WebVTT cue settings
+    (where the player draws it: 'line:77% position:50% size:90% align:center'; '' for the
+    player's default, the bottom of the picture)."""
 
     start: float
     end: float
     text: str
+    settings: str = ""
 
 
 def timestamp(seconds: float) -> str:
@@ -40,12 +43,15 @@ def format_vtt(cues: Iterable[Cue]) -> str:
     """A WebVTT file holding these cues, numbered from 1."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(cues, start=1):
-        blocks.append(f"{number}\n{timestamp(cue.start)} --> {timestamp(cue.end)}\n{cue.text}")
+        timing = f"{timestamp(cue.start)} --> {timestamp(cue.end)}"
+        if cue.settings:
+            timing += " " + cue.settings
+        blocks.append(f"{number}\n{timing}\n{cue.text}")
     return "\n\n".join(blocks) + "\n"
 
 
 def parse_vtt(text: str) -> list[Cue]:
-    """The cues of a WebVTT file (identifiers, notes and settings ignored)."""
+    """The cues of a WebVTT file, with their settings (identifiers and notes ignored)."""
     cues = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
         lines = block.split("\n")
@@ -53,7 +59,8 @@ def parse_vtt(text: str) -> list[Cue]:
             match = _TIMING.match(line)
             if match:
                 body = "\n".join(lines[index + 1 :])
-                cues.append(Cue(seconds(match.group(1)), seconds(match.group(2)), body))
+                start, end = seconds(match.group(1)), seconds(match.group(2))
+                cues.append(Cue(start, end, body, " ".join(match.group(3).split())))
                 break
     return cues
 
