@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -105,12 +105,16 @@ def render(
     context: dict[str, Any] | None = None,
     status_code: int = 200,
     cache_key: Hashable | None = None,
+    slots: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     """Render a template for this request, with its CSRF token.
 
     With a cache_key (for pages whose context the key fully decides, such as a lesson for an
-    age band) the page is rendered once per process and only the token is filled in after.
+    age band) the page is rendered once per process and only the token is filled in after,
+    with each of `slots`: HTML of this learner's own (such as their lesson list with its
+    marks), which the template prints with `|safe` where the cached page keeps a placeholder.
     """
+    slots = slots or {}
     state = request.app.state
     names = state.cookie_names
     cookie = request.cookies.get(names.csrf)
@@ -118,15 +122,18 @@ def render(
     binding = csrf_binding(request.cookies, names)
     token = csrf_token_for(cookie or new_cookie or "", state.secret_key, binding)
     if cache_key is None:
-        page = {**(context or {}), "csrf_token": token}
+        page = {**(context or {}), **slots, "csrf_token": token}
         html = state.templates.get_template(template).render(page)
     else:
         pages: dict[Hashable, str] = state.rendered_pages
         key = (template, cache_key)
         if key not in pages:
-            page = {**(context or {}), "csrf_token": TOKEN_SLOT}
+            holes = {name: f"\x00slot:{name}\x00" for name in slots}
+            page = {**(context or {}), **holes, "csrf_token": TOKEN_SLOT}
             pages[key] = state.templates.get_template(template).render(page)
         html = pages[key].replace(TOKEN_SLOT, token)
+        for name, value in slots.items():
+            html = html.replace(f"\x00slot:{name}\x00", value)
     response = HTMLResponse(html, status_code=status_code)
     if new_cookie:
         response.set_cookie(

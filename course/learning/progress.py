@@ -48,6 +48,24 @@ def find_learner(engine: Engine, token: str) -> KnownLearner | None:
     return KnownLearner(id=row[0], age_band=row[1], class_id=row[2]) if row else None
 
 
+LESSON_STATUSES = "SELECT lesson_slug, status FROM lesson_progress WHERE learner_id = {marker}"
+
+
+def lesson_statuses(engine: Engine, learner_id: int) -> dict[str, str]:
+    """The learner's lessons with a status (slug to completed, skipped or unfinished), read
+    as find_learner reads: for the lesson page, which a whole class opens at once."""
+    query = LESSON_STATUSES.format(marker=MARKERS[engine.dialect.paramstyle])
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(query, (learner_id,))
+        rows = cursor.fetchall()
+        cursor.close()
+    finally:
+        connection.close()
+    return {str(slug): str(status) for slug, status in rows}
+
+
 def create_learner(
     age_band: str, *, session: Session, class_id: int | None = None
 ) -> tuple[str, KnownLearner]:

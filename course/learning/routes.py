@@ -28,6 +28,7 @@ from course.learning.progress import (
     change_age_band,
     create_learner,
     finished_lessons,
+    lesson_statuses,
     mark_seen,
     record_lesson,
     resume_lesson,
@@ -147,17 +148,29 @@ async def show_lesson(request: Request) -> Response:
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     lessons = catalogue.lessons_for(learner.age_band)
     following = catalogue.next_lesson(lesson.slug, learner.age_band)
+    position = lessons.index(lesson) + 1
     context = {
         "lesson": lesson,
         "lessons": lessons,
-        "position": lessons.index(lesson) + 1,
+        "position": position,
         "body": lesson.html_for(learner.age_band),
         "next_lesson": following,
         "step": "lesson",
         "in_class": learner.class_id is not None,
     }
+    # The lesson list marks what this learner has done, so it is drawn for them, outside the
+    # page cached per lesson and band.
+    engine: Engine = request.app.state.engine
+    if engine.dialect.name == "sqlite":  # as optional_learner reads: see course/learning/deps.py
+        finished = lesson_statuses(engine, learner.id)
+    else:
+        finished = await run_in_threadpool(lesson_statuses, engine, learner.id)
+    nav = {"lessons": lessons, "lesson": lesson, "position": position, "finished": finished}
+    progress = request.app.state.templates.get_template("_progress.html").render(nav)
     key = (slug, learner.age_band, context["in_class"])
-    return render(request, "learning/lesson.html", context, cache_key=key)
+    return render(
+        request, "learning/lesson.html", context, cache_key=key, slots={"progress": progress}
+    )
 
 
 def outcome_status(lesson: Lesson, outcome: str) -> str:

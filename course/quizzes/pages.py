@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from course.content.schema import BranchingItem, Catalogue, Item, Lesson, Quiz
 from course.db import read_session
-from course.learning.progress import KnownLearner
+from course.learning.progress import KnownLearner, lesson_statuses
 from course.quizzes import queries
 from course.quizzes.items import item_view, shuffle_key
 from course.web import render, url_path
@@ -93,11 +93,13 @@ def one_item_view(
 
 
 def page_context(
-    catalogue: Catalogue, learner: KnownLearner, lesson: Lesson, quiz: Quiz
+    catalogue: Catalogue, engine: Engine, learner: KnownLearner, lesson: Lesson, quiz: Quiz
 ) -> dict[str, Any]:
-    """What every quiz page shows around its content: the lessons and what comes next."""
+    """What every quiz page shows around its content: the lessons, with the learner's marks,
+    and what comes next."""
     lessons = catalogue.lessons_for(learner.age_band)
     return {
+        "finished": lesson_statuses(engine, learner.id),
         "lesson": lesson,
         "quiz": quiz,
         "lessons": lessons,
@@ -122,7 +124,7 @@ def item_page(
     view, answered = one_item_view(engine, learner, quiz, item, error)
     items = quiz.items_for(learner.age_band)
     context = {
-        **page_context(catalogue, learner, lesson, quiz),
+        **page_context(catalogue, engine, learner, lesson, quiz),
         **view,
         "move": move_for(request, lesson, items, item, answered),
     }
@@ -161,7 +163,7 @@ def summary_page(
         for item in items
     ]
     context = {
-        **page_context(catalogue, learner, lesson, quiz),
+        **page_context(catalogue, engine, learner, lesson, quiz),
         "marks": marks,
         "right": sum(mark.right for mark in marks),
         "left": [mark for mark in marks if not mark.answered],

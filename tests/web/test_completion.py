@@ -4,6 +4,8 @@ that names what is left and links to it."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -131,3 +133,33 @@ def test_completion_page_says_finished_only_when_every_lesson_is_completed(
     page = client.get("/complete")
     assert "<h1>You have finished the course</h1>" in page.text
     assert page.text.count("(done)") == len(lessons)
+
+
+def marks_in_lesson_list(html: str) -> dict[str, str]:
+    """The lesson list's mark beside each lesson title (its wide copy, for desktops)."""
+    wide = html.split('<div class="course-progress__wide">', 1)[1].split("</div>", 1)[0]
+    found = re.findall(
+        r'<a href="/lessons/([^"]+)">[^<]*</a>(?: <span class="[^"]+">\(([^)]+)\)</span>)?', wide
+    )
+    return {slug: mark for slug, mark in found if mark}
+
+
+def test_the_lesson_list_marks_each_learners_own_lessons(client: TestClient, app: FastAPI) -> None:
+    first = start_learner(client, "14-18")
+    lessons = app.state.catalogue.lessons_for("14-18")
+    token = csrf_token(client, first)
+    for item in items_of(app, lessons[0].slug, "14-18"):
+        answer(client, lessons[0].slug, item, token)
+    client.post(f"/lessons/{lessons[1].slug}/skip", data={"csrf_token": token})
+    client.post(f"/lessons/{lessons[2].slug}/complete", data={"csrf_token": token})
+    expected = {
+        lessons[0].slug: "done",
+        lessons[1].slug: "skipped",
+        lessons[2].slug: "not finished",
+    }
+    for page in (f"/lessons/{lessons[3].slug}", f"/lessons/{lessons[3].slug}/quiz"):
+        assert marks_in_lesson_list(client.get(page).text) == expected, page
+    # The lesson page is cached per lesson and band: another learner sees their own marks.
+    with TestClient(app, follow_redirects=False) as someone_else:
+        start_learner(someone_else, "14-18")
+        assert marks_in_lesson_list(someone_else.get(f"/lessons/{lessons[3].slug}").text) == {}
