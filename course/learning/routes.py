@@ -67,8 +67,9 @@ async def show_home(
 
 
 # Where /start may send a learner afterwards: a lesson or its questions on this site, and
-# nothing else (never another host, so the form is no open redirect).
-SAFE_NEXT = re.compile(r"/lessons/[a-z0-9-]{1,80}(/quiz)?")
+# nothing else (never another host, so the form is no open redirect). A link to one question
+# or to a quiz's summary goes to the quiz, which opens at the first question not answered.
+SAFE_NEXT = re.compile(r"/lessons/[a-z0-9-]{1,80}(/quiz(/[a-z0-9-]{1,80})?)?")
 
 
 def safe_next(catalogue: Catalogue, path: str, age_band: str | None) -> str:
@@ -78,8 +79,8 @@ def safe_next(catalogue: Catalogue, path: str, age_band: str | None) -> str:
     lesson = catalogue.lesson(path.split("/")[2])
     if lesson is None or (age_band is not None and age_band not in lesson.audiences):
         return ""
-    if path.endswith("/quiz") and not lesson.quiz:
-        return ""
+    if "/quiz" in path:
+        return f"/lessons/{lesson.slug}/quiz" if lesson.quiz else ""
     return path
 
 

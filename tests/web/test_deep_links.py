@@ -67,3 +67,17 @@ def test_a_returning_learner_switching_band_follows_the_link_too(client: TestCli
     response = client.post("/start", data=data)
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/lessons/helping-a-friend"
+
+
+@pytest.mark.parametrize("tail", ["/quiz/summary", "/quiz/wtd-no-such-question"])
+def test_a_link_to_one_question_or_the_summary_opens_the_quiz(
+    client: TestClient, tail: str
+) -> None:
+    start = client.get(f"/lessons/what-to-do{tail}").headers["location"]
+    data = {
+        "age_band": "14-18",
+        "next": f"/lessons/what-to-do{tail}",
+        "csrf_token": csrf_token(client, start),
+    }
+    response = client.post("/start", data=data)
+    assert response.headers["location"] == "/lessons/what-to-do/quiz"
