@@ -67,12 +67,14 @@ browsers:
 
 ## film: rebuild the default film in static/film/ from course/film/production/story.py (not part of test)
 film: $(DEV_STAMP) browsers
-	@if command -v ffmpeg >/dev/null && command -v espeak-ng >/dev/null; then :; \
+	@if command -v ffmpeg >/dev/null && command -v text2wave >/dev/null \
+		&& [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ]; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			ffmpeg espeak-ng fonts-dejavu-core; \
+			ffmpeg festival festvox-us-slt-hts fonts-dejavu-core; \
 	else \
-		echo "make film needs ffmpeg and espeak-ng: apt-get install ffmpeg espeak-ng" >&2; exit 1; \
+		echo "make film needs ffmpeg, festival and its HTS voice:" \
+			"apt-get install ffmpeg festival festvox-us-slt-hts fonts-dejavu-core" >&2; exit 1; \
 	fi
 	$(BIN)/python -m course.film.production.build
 

@@ -1,10 +1,12 @@
 """Build the default film from its story: `make film` (or `python -m course.film.production.build`).
 
-Open tools from Debian only: espeak-ng speaks each beat, Chromium draws each screen from
-frame.html, ffmpeg encodes WebM (VP9 + Opus) and MP4 (H.264 + AAC). The captions, the text
-descriptions, the transcript and the manifest come from the same beats, timed by the speech.
-Everything is single-threaded and bit-exact where the tools allow, so a rebuild on the same
-Debian release gives the same files. Never part of `make test`: tests read the committed output.
+Open tools from Debian only: Festival speaks each beat (voice.py), Chromium draws each screen
+from frame.html (frames.py), ffmpeg encodes WebM (VP9 + Opus) and MP4 (H.264 + AAC). The
+captions, placed in the frame's caption band (layout.py), the text descriptions, the transcript
+and the manifest come from the same beats, timed by the speech. Everything is single-threaded
+and bit-exact where the tools allow, so a rebuild on the same Debian release gives the same
+files; the manifest records the tools' versions. Never part of `make test`: tests read the
+committed output. docs/FILM.md explains the choices.
 """
 
 from __future__ import annotations
@@ -22,15 +24,17 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
+from course.film.production import voice
 from course.film.production.captions import Cue, format_vtt
+from course.film.production.frames import CHROMIUM as CHROMIUM  # for the browser tests
+from course.film.production.frames import CHROMIUM_ARGS as CHROMIUM_ARGS
+from course.film.production.frames import render_frames
+from course.film.production.layout import CUE_SETTINGS, HEIGHT, WIDTH
+from course.film.production.scenes import Beat
 from course.film.production.story import (
-    CLOSING,
     STORY,
     SUMMARY,
     TITLE,
-    Beat,
     description_cues,
     screens,
     transcript_markdown,
@@ -38,25 +42,13 @@ from course.film.production.story import (
 from course.settings import REPO_ROOT
 
 OUTPUT = REPO_ROOT / "static" / "film"
-WIDTH, HEIGHT, FPS = 1280, 720, 10
-VOICE, WORDS_PER_MINUTE = "en-gb", 170
+FPS = 10
 LEAD_IN, GAP, SCENE_GAP, TAIL = 0.6, 0.45, 0.8, 2.0  # seconds of silence
 CAPTION_LINGER = 0.6  # a caption stays this long after its words, unless the next one starts
 POSTER_SCALE = "scale=960:540:flags=lanczos"
 MAX_BYTES = 5 * 1024 * 1024
+POSTER_BYTES = 8000  # the poster loads with every lesson page that shows the film (60 kB budget)
 SHORTEST, LONGEST = 60.0, 120.0
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--font-render-hinting=none",
-]
 BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"]
 
 
@@ -79,14 +71,13 @@ def speak(beats: tuple[Beat, ...], folder: Path) -> list[Path]:
     files = []
     for number, beat in enumerate(beats):
         path = folder / f"beat-{number:03d}.wav"
-        words = beat.spoken or beat.say
-        run("espeak-ng", "-v", VOICE, "-s", str(WORDS_PER_MINUTE), "-w", path, words)
+        voice.speak(beat.spoken or beat.say, path)
         files.append(path)
     return files
 
 
 def trim_silence(frames: bytes, frame_bytes: int, threshold: int = 200) -> bytes:
-    """Speech without the silence espeak-ng leaves at its start and end (16-bit mono)."""
+    """Speech without the silence the voice leaves at its start and end (16-bit mono)."""
     samples = array.array("h", frames)
     loud = [index for index, sample in enumerate(samples) if abs(sample) > threshold]
     if not loud:
@@ -130,39 +121,23 @@ def caption_cues(beats: tuple[Beat, ...], timeline: Timeline) -> list[Cue]:
     starts = [start for start, _ in timeline.spoken[1:]] + [timeline.duration]
     for beat, (start, end), following in zip(beats, timeline.spoken, starts, strict=True):
         cues.append(
-            Cue(round(start, 3), round(min(end + CAPTION_LINGER, following - 0.05), 3), beat.say)
+            Cue(
+                round(start, 3),
+                round(min(end + CAPTION_LINGER, following - 0.05), 3),
+                beat.say,
+                CUE_SETTINGS,  # in the caption band, clear of everything the frame shows
+            )
         )
     return cues
 
 
-def render_frames(folder: Path) -> tuple[list[Path], Path]:
-    """Draw each beat's screen in Chromium; return the PNG frames and the poster (a WebP image)."""
-    from playwright.sync_api import sync_playwright  # a dev dependency, needed only to build
-
-    template = Environment(
-        loader=FileSystemLoader(Path(__file__).parent),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    ).get_template("frame.html")
-    launch: dict[str, object] = {"args": CHROMIUM_ARGS}
-    if CHROMIUM.exists():
-        launch["executable_path"] = str(CHROMIUM)
-    frames = []
+def make_poster(title_frame: Path, folder: Path) -> Path:
+    """The poster: the title card, smaller. It loads with every page that shows the film, so it
+    is a small WebP (at most 8 kB: a lesson page stays under its 60 kB budget)."""
     poster = folder / "poster.webp"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(**launch)  # type: ignore[arg-type]
-        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
-        for number, screen in enumerate(screens()):
-            html = template.render(screen=screen, width=WIDTH, height=HEIGHT, closing=CLOSING)
-            page.set_content(html, wait_until="load")
-            path = folder / f"frame-{number:03d}.png"
-            page.screenshot(path=str(path), animations="disabled")
-            frames.append(path)
-        browser.close()
-    # The poster is the title card, smaller: it loads with every page that shows the film, so it
-    # is WebP (6.8 kB where the JPEG it replaced was 16.9 kB: a lesson page stays under 60 kB).
-    run("ffmpeg", "-y", "-loglevel", "error", "-i", frames[0], "-vf", POSTER_SCALE, "-c:v",
+    run("ffmpeg", "-y", "-loglevel", "error", "-i", title_frame, "-vf", POSTER_SCALE, "-c:v",
         "libwebp", "-quality", "75", *BITEXACT[:2], "-flags", "+bitexact", poster)  # fmt: skip
-    return frames, poster
+    return poster
 
 
 def write_frame_list(frames: list[Path], timeline: Timeline, target: Path) -> None:
@@ -207,8 +182,10 @@ def probe_duration(path: Path) -> float:
     return float(result.stdout.strip())
 
 
-def check_film(videos: dict[str, Path], duration: float) -> None:
+def check_film(videos: dict[str, Path], poster: Path, duration: float) -> None:
     """Refuse a film that is too long, too short or too big to serve to a class."""
+    if poster.stat().st_size > POSTER_BYTES:
+        raise SystemExit(f"the poster is {poster.stat().st_size} bytes; at most {POSTER_BYTES}")
     if not SHORTEST <= duration <= LONGEST:
         raise SystemExit(
             f"the film runs {duration:.1f} s; it must run {SHORTEST:.0f}-{LONGEST:.0f} s"
@@ -227,19 +204,21 @@ def sha256(path: Path) -> str:
 
 def build(output: Path = OUTPUT) -> dict[str, object]:
     """Build every file of the film into `output`; return the manifest."""
-    for tool in ("espeak-ng", "ffmpeg", "ffprobe"):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"{tool} is missing: apt-get install ffmpeg espeak-ng (or make film)")
+    missing = voice.missing_tools()
+    if missing:
+        needed = " ".join(voice.PACKAGES)
+        raise SystemExit(f"missing: {', '.join(missing)}: apt-get install {needed} (or make film)")
     output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="film-") as temp:
         work = Path(temp)
         narration = work / "narration.wav"
         timeline = join_narration(STORY, speak(STORY, work), narration)
-        frames, poster = render_frames(work)
+        frames = render_frames(screens(), work)
+        poster = make_poster(frames[0], work)
         frame_list = work / "frames.txt"
         write_frame_list(frames, timeline, frame_list)
         videos = encode(frame_list, narration, timeline.duration, work)
-        check_film(videos, timeline.duration)
+        check_film(videos, poster, timeline.duration)
         for path in (*videos.values(), poster):
             shutil.copyfile(path, output / path.name)
     (output / "captions.en.vtt").write_text(format_vtt(caption_cues(STORY, timeline)))
@@ -261,6 +240,8 @@ def build(output: Path = OUTPUT) -> dict[str, object]:
         "poster": "poster.webp",
         "narration_describes_everything": True,
         "built_by": "course/film/production/build.py (make film)",
+        "voice": f"Festival, {voice.VOICE}",
+        "tool_versions": voice.tool_versions(),
         "bytes": {name: (output / name).stat().st_size for name in ("film.webm", "film.mp4")},
     }
     (output / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

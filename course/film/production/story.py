@@ -12,39 +12,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from course.content.steps import read_steps
+from course.film.production import scenes
 from course.film.production.captions import Cue
+from course.film.production.scenes import Beat, Message, Screen, Sender
 
 # The recap lists the course's steps from the one list every page shows (lessons/steps.yaml).
 STEPS_PATH = Path(__file__).resolve().parents[3] / "lessons" / "steps.yaml"
 _TAG = re.compile(r"<[^>]*>")
-
-Sender = Literal["them", "me"]
-Scene = Literal["title", "follow", "chat", "call", "ended", "pause", "sam", "steps", "help"]
-
-
-@dataclass(frozen=True)
-class Message:
-    """One chat message on the phone's screen."""
-
-    sender: Sender
-    text: str
-    kind: Literal["text", "clip", "list"] = "text"  # clip and list are drawn as grey cards
-
-
-@dataclass(frozen=True)
-class Beat:
-    """One caption's worth of narration, and what appears on screen while it is spoken."""
-
-    say: str  # spoken, shown as one caption, and part of the transcript
-    scene: Scene | None = None  # switch to this scene (the list of lines starts empty)
-    add: tuple[Message | str, ...] = ()  # chat messages, or lines of a list, that appear now
-    describe: str = ""  # what newly appears, for the text descriptions track
-    spoken: str = ""  # what the voice says instead of `say`, where the digits would misread
 
 
 def recap_steps(path: Path = STEPS_PATH) -> tuple[str, ...]:
@@ -114,17 +91,20 @@ STORY: tuple[Beat, ...] = (
     Beat(
         'Jess messages straight away: "Saw you at the match on Saturday!"',
         scene="chat",
-        add=(Message(THEM, "saw you at the match on saturday!!"),),
+        add=(Message(THEM, "saw you at the match on saturday!!", "19:05"),),
         describe="A chat with Jess opens, with her first message.",
     ),
     Beat(
         'Sam says hi. Jess is full of compliments: "You\'re so funny."',
-        add=(Message(ME, "haha hi"), Message(THEM, "you're so funny")),
+        add=(Message(ME, "haha hi", "19:06"), Message(THEM, "you're so funny", "19:06")),
         describe="Sam's reply, and Jess's.",
     ),
     Beat(
         "Within an hour, she asks to switch apps, and then to video call.",
-        add=(Message(THEM, "this app is glitchy, let's switch"), Message(THEM, "video call me?")),
+        add=(
+            Message(THEM, "this app is glitchy, let's switch", "19:48"),
+            Message(THEM, "video call me?", "19:49"),
+        ),
         describe="Jess asks to switch apps, then asks for a video call.",
     ),
     Beat(
@@ -146,14 +126,15 @@ STORY: tuple[Beat, ...] = (
         "Then it all changes. Jess sends a recording of the call, and Sam's followers list.",
         scene="chat",
         add=(
-            Message(THEM, "recording of the call", kind="clip"),
-            Message(THEM, "your followers", kind="list"),
+            Message(THEM, "recording of the call", "20:14", kind="clip"),
+            Message(THEM, "your followers", "20:14", kind="list"),
         ),
-        describe="Back in the chat. Two grey cards: a recording of the call, and Sam's followers.",
+        describe="Back in the chat. Two cards: a recording of the call, and Sam's followers.",
+        title="It all changes",
     ),
     Beat(
         '"Pay £300 in gift cards," Jess writes, "or everyone on this list sees it."',
-        add=(Message(THEM, "pay £300 in gift cards or everyone on this list sees it"),),
+        add=(Message(THEM, "pay £300 in gift cards or everyone on this list sees it", "20:15"),),
         describe="The threat, as a message.",
         spoken='"Pay three hundred pounds in gift cards," Jess writes, '
         '"or everyone on this list sees it."',
@@ -161,16 +142,17 @@ STORY: tuple[Beat, ...] = (
     Beat(
         '"You have 30 minutes. Answer me!" The messages keep coming.',
         add=(
-            Message(THEM, "you have 30 minutes"),
-            Message(THEM, "ANSWER ME"),
-            Message(THEM, "answer now"),
+            Message(THEM, "you have 30 minutes", "20:15"),
+            Message(THEM, "ANSWER ME", "20:16"),
+            Message(THEM, "answer now", "20:16"),
         ),
-        describe="Three more messages, one after another.",
+        describe="Three more messages, one after another. Jess is still typing.",
+        typing=True,
         spoken='"You have thirty minutes. Answer me!" The messages keep coming.',
     ),
     Beat(
         "Jess isn't a girl from a nearby school. This is a criminal, and it's a crime.",
-        describe="The chat stays on screen.",
+        describe="The chat stays on screen. Jess has stopped typing.",
     ),
     Beat(
         "Sam feels scared and alone. That's what the criminal wants.",
@@ -229,36 +211,9 @@ TITLE = "Sam's story"
 SUMMARY = "A made-up film about online blackmail, and what to do if it happens."
 
 
-@dataclass(frozen=True)
-class Screen:
-    """Everything on screen at one moment: the scene, the chat so far and the scene's list."""
-
-    scene: Scene
-    messages: tuple[Message, ...] = ()
-    lines: tuple[str, ...] = ()
-    said: str = ""  # the beat's narration, for the frame file's name only
-
-
-@dataclass
-class _State:
-    scene: Scene = "title"
-    messages: list[Message] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
-
-
 def screens(story: tuple[Beat, ...] = STORY) -> Iterator[Screen]:
-    """The screen shown during each beat, in order."""
-    state = _State()
-    for beat in story:
-        if beat.scene is not None:
-            state.scene = beat.scene
-            state.lines = []
-        for part in beat.add:
-            if isinstance(part, Message):
-                state.messages.append(part)
-            else:
-                state.lines.append(part)
-        yield Screen(state.scene, tuple(state.messages), tuple(state.lines), beat.say)
+    """The screen shown during each beat of the film, in order."""
+    return scenes.screens(story)
 
 
 def transcript_paragraphs(story: tuple[Beat, ...] = STORY) -> list[str]:

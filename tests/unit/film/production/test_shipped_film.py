@@ -100,3 +100,13 @@ def test_the_video_files_last_as_long_as_the_manifest_says(source: str) -> None:
         text=True,
     )
     assert abs(float(probe.stdout) - DURATION) <= 0.25
+
+
+def test_the_poster_stays_within_the_lesson_page_budget() -> None:
+    # It loads with every lesson page that shows the film, and a lesson page has 60 kB.
+    assert (FILM_DIR / MANIFEST["poster"]).stat().st_size <= 8000
+
+
+def test_the_manifest_records_the_voice_and_the_tools_that_built_it() -> None:
+    assert "cmu_us_slt_arctic_hts" in MANIFEST["voice"]
+    assert set(MANIFEST["tool_versions"]) >= {"festival", "festvox-us-slt-hts", "ffmpeg"}
