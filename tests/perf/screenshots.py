@@ -37,6 +37,14 @@ OUT = REPO_ROOT / "docs" / "screenshots"
 CHOICE_ITEM = ".quiz-item--choice"
 MOST_SKIPS = 20  # more questions than any quiz has
 TIMEOUT_MS = 15_000
+SCROLL_TO_TOP = """el => {
+  el.scrollIntoView({block: "start"});
+  const header = document.querySelector(".site-header"), above = el.previousElementSibling;
+  if (!header || !above) { return; }
+  const bottom = header.getBoundingClientRect().bottom;
+  const cut = above.getBoundingClientRect().bottom - bottom;
+  if (cut > 0 && cut < el.getBoundingClientRect().top - bottom) { window.scrollBy(0, cut); }
+}"""
 
 
 @dataclass(frozen=True)
@@ -101,8 +109,8 @@ def answer_first_choice(page: Page, quiz_url: str) -> None:
     feedback = page.locator(f"{CHOICE_ITEM} .feedback").first
     feedback.wait_for()
     # The question at the top of the screen (scroll-padding keeps it below the sticky header),
-    # its verdict and feedback below.
-    item.evaluate("el => el.scrollIntoView({block: 'start'})")
+    # its verdict and feedback below, and no half line of what comes before it.
+    item.evaluate(SCROLL_TO_TOP)
 
 
 def take_all(base: str) -> list[Path]:
