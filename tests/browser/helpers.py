@@ -323,12 +323,23 @@ def answer_item(page: Page, item: Item, *, javascript: bool) -> None:
 
 
 def take_lesson(page: Page, server: LiveServer, lesson: Lesson, age_band: str, **kw: Any) -> None:
-    """On a lesson page: go to its questions, answer them all, and press the button at the end."""
+    """On a lesson page: go to its questions, answer each on its page and go on to the next,
+    then from the quiz's summary press the button to the next lesson."""
     expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
     page.get_by_role("link", name="Continue to the questions").click()
     expect(page).to_have_url(f"{server.url}/lessons/{lesson.slug}/quiz")
-    for item in server.items(lesson, age_band):
+    items = server.items(lesson, age_band)
+    for number, item in enumerate(items, start=1):
+        expect(page.locator(f"#item-{item.id} .quiz-count")).to_have_text(
+            f"Question {number} of {len(items)}"
+        )
         answer_item(page, item, **kw)
+        onward = "Next question" if number < len(items) else "See how you did"
+        page.locator(f"#item-{item.id}").get_by_role("link", name=onward).click()
+    expect(page).to_have_url(f"{server.url}/lessons/{lesson.slug}/quiz/summary")
+    expect(page.locator(".quiz-summary__score")).to_have_text(
+        f"{len(items)} of {len(items)} right first time."
+    )
     last = lesson == server.lessons(age_band)[-1]
     page.get_by_role("button", name="Finish the course" if last else "Next lesson").click()
 

@@ -38,9 +38,10 @@ def lesson_with(server: LiveServer, item_type: str) -> tuple[Lesson, Item]:
     pytest.skip(f"no {item_type} item in the course for {BAND}")
 
 
-def open_quiz(page: Page, server: LiveServer, lesson: Lesson) -> None:
+def open_quiz(page: Page, server: LiveServer, lesson: Lesson, item: Item) -> None:
+    """A new learner, on the page of one of the lesson's questions."""
     start_course(page, server, BAND)
-    page.goto(f"{server.url}/lessons/{lesson.slug}/quiz")
+    page.goto(f"{server.url}/lessons/{lesson.slug}/quiz/{item.id}")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
@@ -69,7 +70,7 @@ def lesson(page: Page, server: LiveServer) -> None:
 def quiz_unanswered(item_type: str) -> Callable[[Page, LiveServer], None]:
     def state(page: Page, server: LiveServer) -> None:
         quiz_lesson, item = lesson_with(server, item_type)
-        open_quiz(page, server, quiz_lesson)
+        open_quiz(page, server, quiz_lesson, item)
         expect(page.locator(f"#item-{item.id} form").first).to_be_visible()
 
     return state
@@ -80,7 +81,7 @@ def quiz_with_error(item_type: str) -> Callable[[Page, LiveServer], None]:
 
     def state(page: Page, server: LiveServer) -> None:
         quiz_lesson, item = lesson_with(server, item_type)
-        open_quiz(page, server, quiz_lesson)
+        open_quiz(page, server, quiz_lesson, item)
         page.locator(f"#item-{item.id}").get_by_role("button", name="Check").click()
         error = page.locator(f"#item-{item.id}-error")
         expect(error).to_be_visible()
@@ -91,15 +92,34 @@ def quiz_with_error(item_type: str) -> Callable[[Page, LiveServer], None]:
     return state
 
 
-def quiz_all_answered(item_type: str) -> Callable[[Page, LiveServer], None]:
-    """Every item of the quiz answered right: feedback everywhere (htmx swaps with JS)."""
+def quiz_answered(item_type: str) -> Callable[[Page, LiveServer], None]:
+    """The question answered right: its feedback, and the link on (htmx swaps with JS)."""
 
     def state(page: Page, server: LiveServer) -> None:
-        quiz_lesson, _item = lesson_with(server, item_type)
-        open_quiz(page, server, quiz_lesson)
+        quiz_lesson, item = lesson_with(server, item_type)
+        open_quiz(page, server, quiz_lesson, item)
         javascript = page.evaluate("() => typeof window.htmx !== 'undefined'")
-        for item in server.items(quiz_lesson, BAND):
+        answer_item(page, item, javascript=javascript)
+        expect(page.locator(f"#item-{item.id} .quiz-move a.button")).to_be_visible()
+
+    return state
+
+
+def quiz_summary(answered: bool) -> Callable[[Page, LiveServer], None]:
+    """The summary of the first quiz: with every question answered right, or none."""
+
+    def state(page: Page, server: LiveServer) -> None:
+        quiz_lesson = next(each for each in server.lessons(BAND) if each.quiz)
+        items = server.items(quiz_lesson, BAND)
+        open_quiz(page, server, quiz_lesson, items[0])
+        javascript = page.evaluate("() => typeof window.htmx !== 'undefined'")
+        for item in items if answered else ():
+            page.goto(f"{server.url}/lessons/{quiz_lesson.slug}/quiz/{item.id}")
             answer_item(page, item, javascript=javascript)
+        page.goto(f"{server.url}/lessons/{quiz_lesson.slug}/quiz/summary")
+        expect(page.locator(".quiz-summary__score")).to_have_text(
+            f"{len(items) if answered else 0} of {len(items)} right first time."
+        )
 
     return state
 
@@ -114,6 +134,7 @@ def completion(page: Page, server: LiveServer) -> None:
             page.get_by_role("button", name="Skip this lesson").click()
             continue
         page.get_by_role("link", name="Continue to the questions").click()
+        page.goto(f"{server.url}/lessons/{each.slug}/quiz/summary")  # nothing answered
         last = number == len(lessons)
         page.get_by_role("button", name="Finish the course" if last else "Next lesson").click()
     # Skipped, or left with nothing answered: the page says so (tests/web/test_completion.py)
@@ -149,9 +170,11 @@ STATES: dict[str, Callable[[Page, LiveServer], None]] = {
         for kind in ("choice", "multi", "red-flags", "order")
     },
     **{
-        f"quiz with {kind} feedback": quiz_all_answered(kind)
-        for kind in ("red-flags", "order", "branching")
+        f"quiz with {kind} feedback": quiz_answered(kind)
+        for kind in ("choice", "multi", "red-flags", "order", "branching")
     },
+    "quiz summary, nothing answered": quiz_summary(answered=False),
+    "quiz summary, all answered": quiz_summary(answered=True),
     "completion": completion,
     "help": goto("/help"),
     "help for another country": help_for_another_country,
@@ -167,6 +190,7 @@ NO_JS_STATES = (
     "quiz with a choice item's error",
     "quiz with a order item's error",
     "quiz with order feedback",
+    "quiz summary, all answered",
 )
 
 

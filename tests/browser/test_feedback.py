@@ -44,7 +44,7 @@ def test_a_wrong_answer_folds_the_other_options_and_opens_by_keyboard(
     lesson, item = first_of(live_server, "choice")
     assert isinstance(item, ChoiceItem)
     start_course(page, live_server, BAND)
-    page.goto(f"{live_server.url}/lessons/{lesson.slug}/quiz")
+    page.goto(f"{live_server.url}/lessons/{lesson.slug}/quiz/{item.id}")
     wrong = next(option for option in item.options if not option.correct)
     page.locator(f"#item-{item.id}-{wrong.id}").check()
     page.locator(f"#item-{item.id}").get_by_role("button", name="Check").click()
@@ -76,7 +76,7 @@ def test_a_misplaced_order_step_is_not_green(
     lesson, item = first_of(live_server, "order")
     assert isinstance(item, OrderItem)
     start_course(page, live_server, BAND)
-    page.goto(f"{live_server.url}/lessons/{lesson.slug}/quiz")
+    page.goto(f"{live_server.url}/lessons/{lesson.slug}/quiz/{item.id}")
     rule = item.constraints[0]
     ids = [step.id for step in item.steps]
     turned = [rule.then if s == rule.first else rule.first if s == rule.then else s for s in ids]

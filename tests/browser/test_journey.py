@@ -102,13 +102,12 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/lessons/{first.slug}/quiz")
 
-    # The first single-choice item: reach its right answer with Space and the arrow keys.
+    # The quiz opens at its first question, a single choice: reach its right answer with Space
+    # and the arrow keys.
     items = live_server.items(first, age_band)
-    index, item = next(
-        (i, item)
-        for i, item in enumerate(items)
-        if isinstance(item, ChoiceItem) and item.type == "choice"
-    )
+    item = items[0]
+    assert isinstance(item, ChoiceItem) and item.type == "choice", item.id
+    expect(page.locator(f"#item-{item.id} .quiz-count")).to_have_text(f"Question 1 of {len(items)}")
     (right,) = correct_options(item)
     # Options are shown in this learner's own order (course/quizzes/items.py), so read it.
     shown = page.locator(f"#item-{item.id} input[name='choice']").evaluate_all(
@@ -129,18 +128,27 @@ def test_keyboard_only_journey(page: Page, live_server: LiveServer) -> None:
     assert page.evaluate("() => window.__marker") == "still here"
 
     # From the feedback, Tab goes to "Why the other answers are wrong" (a <details>, folded),
-    # then on to the next question, then down to "Next lesson".
+    # then to "Next question", which Enter follows to the second question's page.
     page.keyboard.press("Tab")
     summary = page.locator(f"#item-{item.id}-feedback summary")
     expect(summary).to_be_focused()
     expect(summary).to_have_text("Why the other answers are wrong")
-    if index + 1 < len(items):
-        following = items[index + 1]
-        page.keyboard.press("Tab")
-        assert page.evaluate(
-            "(id) => document.getElementById(id).contains(document.activeElement)",
-            f"item-{following.id}",
-        ), "Tab from the feedback did not go on to the next question"
+    page.keyboard.press("Tab")
+    onward = page.locator(f"#item-{item.id} .quiz-move a.button")
+    expect(onward).to_be_focused()
+    expect(onward).to_have_text("Next question")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/lessons/{first.slug}/quiz/{items[1].id}")
+
+    # Skip the rest by keyboard to the summary, where "Next lesson" goes on.
+    for following in items[1:]:
+        expect(page.locator(f"#item-{following.id} .quiz-count")).to_be_visible()
+        tab_to(page, f"#item-{following.id} .quiz-move a.button", limit=200)
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/lessons/{first.slug}/quiz/summary")
+    expect(page.locator(".quiz-summary__score")).to_have_text(
+        f"1 of {len(items)} right first time."
+    )
     tab_to(page, ".lesson-actions button[type='submit']", limit=200)
     expect(page.locator(".lesson-actions button[type='submit']")).to_have_text("Next lesson")
     page.keyboard.press("Enter")

@@ -33,7 +33,7 @@ def learner_pages(server: LiveServer) -> list[str]:
     for lesson in lessons:
         paths.append(f"/lessons/{lesson.slug}")
         if lesson.quiz:
-            paths.append(f"/lessons/{lesson.slug}/quiz")
+            paths += [f"/lessons/{lesson.slug}/quiz", f"/lessons/{lesson.slug}/quiz/summary"]
     return [*paths, "/help", "/card", "/film", "/privacy", "/accessibility", "/complete"]
 
 

@@ -106,14 +106,16 @@ def long_ending(server: LiveServer) -> tuple[Lesson, BranchingItem, ScenarioStat
     pytest.skip(f"no branching chat for {BAND} with three choices before an ending")
 
 
-def quiz_url(server: LiveServer, lesson: Lesson) -> str:
-    return f"{server.url}/lessons/{lesson.slug}/quiz"
+def quiz_url(server: LiveServer, lesson: Lesson, item: Item | None = None) -> str:
+    """The lesson's questions (at the first not yet answered), or one question's own page."""
+    quiz = f"{server.url}/lessons/{lesson.slug}/quiz"
+    return f"{quiz}/{item.id}" if item else quiz
 
 
-def open_quiz(page: Page, server: LiveServer, lesson: Lesson, band: str = BAND) -> None:
-    """Choose the band (a new learner) and open the lesson's questions."""
+def open_quiz(page: Page, server: LiveServer, lesson: Lesson, item: Item, band: str = BAND) -> None:
+    """Choose the band (a new learner) and open the item's page."""
     start_course(page, server, band)
-    page.goto(quiz_url(server, lesson))
+    page.goto(quiz_url(server, lesson, item))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
@@ -230,7 +232,7 @@ def test_keyboard_alone_completes_each_scenario_type(page: Page, live_server: Li
     # Red flags: tick each warning sign with Space, leave the rest, press Enter on Check.
     lesson, red_flags = first_item(live_server, "red-flags")
     assert isinstance(red_flags, RedFlagsItem)
-    keyboard_to_main(page, quiz_url(live_server, lesson))
+    keyboard_to_main(page, quiz_url(live_server, lesson, red_flags))
     parts = red_flags.parts()
     tab_to(page, f"#item-{red_flags.id}-{parts[0].id}", limit=200)
     for part in parts:
@@ -258,7 +260,7 @@ def test_keyboard_alone_completes_each_scenario_type(page: Page, live_server: Li
     # Order: each select set from the keyboard (a digit, or ArrowDown from "Position").
     lesson, order = first_item(live_server, "order")
     assert isinstance(order, OrderItem)
-    keyboard_to_main(page, quiz_url(live_server, lesson))
+    keyboard_to_main(page, quiz_url(live_server, lesson, order))
     shown = order.shuffled()
     right = {step.id: position for position, step in enumerate(order.steps, start=1)}
     tab_to(page, f"#item-{order.id}-{shown[0].id}", limit=200)
@@ -281,7 +283,7 @@ def test_keyboard_alone_completes_each_scenario_type(page: Page, live_server: Li
     # Branching: Tab to each choice, Enter; focus moves to the chat's new part each time.
     lesson, branching = first_item(live_server, "branching")
     assert isinstance(branching, BranchingItem)
-    keyboard_to_main(page, quiz_url(live_server, lesson))
+    keyboard_to_main(page, quiz_url(live_server, lesson, branching))
     now = page.locator(f"#item-{branching.id}-now")
     state = scenarios.start(branching)
     for number, choice_id in enumerate(safe_path(branching)):
@@ -320,7 +322,7 @@ def test_each_scenario_type_completes_without_javascript(
     start_course(page, live_server, BAND)
 
     lesson, red_flags = first_item(live_server, "red-flags")
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, red_flags))
     fill_in_right_answer(page, red_flags)
     with full_page_post(page, red_flags):
         section_of(page, red_flags).get_by_role("button", name="Check").click()
@@ -331,7 +333,7 @@ def test_each_scenario_type_completes_without_javascript(
 
     lesson, order = first_item(live_server, "order")
     assert isinstance(order, OrderItem)
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, order))
     # Two steps in the same position: the page comes back with an error, choices kept.
     for step in order.steps:
         page.locator(f"#item-{order.id}-{step.id}").select_option("1")
@@ -351,7 +353,7 @@ def test_each_scenario_type_completes_without_javascript(
 
     lesson, branching = first_item(live_server, "branching")
     assert isinstance(branching, BranchingItem)
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, branching))
     state = scenarios.start(branching)
     expect_node(page, branching, state)
     for choice_id in safe_path(branching):
@@ -385,7 +387,7 @@ def test_no_axe_violations_in_a_red_flags_item(
     mode = "JavaScript on" if javascript else "JavaScript off"
     lesson, item = first_item(live_server, "red-flags")
     assert isinstance(item, RedFlagsItem)
-    open_quiz(page, live_server, lesson)
+    open_quiz(page, live_server, lesson, item)
     assert_accessible(page, f"red flags unanswered ({mode})")
 
     # Partly answered: one warning sign and one harmless part ticked, not yet checked.
@@ -416,7 +418,7 @@ def test_no_axe_violations_in_an_order_item(
     mode = "JavaScript on" if javascript else "JavaScript off"
     lesson, item = first_item(live_server, "order")
     assert isinstance(item, OrderItem)
-    open_quiz(page, live_server, lesson)
+    open_quiz(page, live_server, lesson, item)
     assert_accessible(page, f"order unanswered ({mode})")
 
     # Partly answered: every step in position 1, checked; the error shows, choices kept.
@@ -454,7 +456,7 @@ def test_no_axe_violations_in_a_branching_chat(
     page = scripted_page(context, live_server, javascript)
     mode = "JavaScript on" if javascript else "JavaScript off"
     lesson, item, ending = long_ending(live_server)
-    open_quiz(page, live_server, lesson)
+    open_quiz(page, live_server, lesson, item)
     assert_accessible(page, f"branching chat at its start ({mode})")
     state = scenarios.start(item)
     for number, choice_id in enumerate(ending.choices, start=1):
@@ -476,7 +478,7 @@ def test_no_axe_violations_at_any_ending_of_any_branching_chat(
     checked = 0
     for band, lesson, item in chats:
         context.clear_cookies()  # a new learner, in the band that sees this chat
-        open_quiz(page, live_server, lesson, band)
+        open_quiz(page, live_server, lesson, item, band)
         for ending in endings(item):
             play(page, item, ending.choices)
             violations = axe_violations(page, axe_source)
@@ -513,7 +515,7 @@ def test_reloading_mid_chat_resumes_at_the_same_node(
     context.set_default_timeout(10_000)
     page = context.new_page()
     lesson, item, ending = long_ending(live_server)
-    open_quiz(page, live_server, lesson)
+    open_quiz(page, live_server, lesson, item)
     first_two = ending.choices[:2]
     state = play(page, item, first_two)
     assert not ended(state)
@@ -560,7 +562,7 @@ def test_focus_stays_in_the_chat_when_it_goes_back_to_its_start(
 ) -> None:
     lesson, item = first_item(live_server, "branching")
     assert isinstance(item, BranchingItem)
-    open_quiz(page, live_server, lesson)
+    open_quiz(page, live_server, lesson, item)
     path = safe_path(item)
     play(page, item, path[:1])
     section_of(page, item).get_by_role("button", name="Go back a step").click()
@@ -600,8 +602,13 @@ def test_targets_are_at_least_24_css_pixels(page: Page, live_server: LiveServer)
     small: list[str] = []
     start_course(page, live_server, BAND)
 
+    for kind in ("choice", "multi"):  # radios and checkboxes, and the links between questions
+        lesson, item = first_item(live_server, kind)
+        page.goto(quiz_url(live_server, lesson, item))
+        small += undersized_targets(page, f"{kind} unanswered", kinds)
+
     lesson, red_flags = first_item(live_server, "red-flags")
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, red_flags))
     small += undersized_targets(page, "red flags unanswered", kinds)
     fill_in_right_answer(page, red_flags)
     section_of(page, red_flags).get_by_role("button", name="Check").click()
@@ -609,7 +616,7 @@ def test_targets_are_at_least_24_css_pixels(page: Page, live_server: LiveServer)
     small += undersized_targets(page, "red flags feedback", kinds)
 
     lesson, order = first_item(live_server, "order")
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, order))
     small += undersized_targets(page, "order unanswered", kinds)
     section_of(page, order).get_by_role("button", name="Check").click()
     expect(page.locator(f"#item-{order.id}-error")).to_be_focused()
@@ -617,7 +624,7 @@ def test_targets_are_at_least_24_css_pixels(page: Page, live_server: LiveServer)
 
     lesson, branching = first_item(live_server, "branching")
     assert isinstance(branching, BranchingItem)
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, branching))
     small += undersized_targets(page, "branching at its start", kinds)
     path = safe_path(branching)
     play(page, branching, path[:1])
@@ -628,7 +635,7 @@ def test_targets_are_at_least_24_css_pixels(page: Page, live_server: LiveServer)
     small += undersized_targets(page, "branching at its ending", kinds)
 
     print(f"\ntargets measured: {kinds}")
-    for kind in ("checkbox", "radio", "select", "button"):
+    for kind in ("checkbox", "radio", "select", "button", "a"):
         assert kinds.get(kind), f"no {kind} was measured"
     assert not small, "targets under 24×24 CSS px:\n" + "\n".join(small)
 
@@ -687,11 +694,16 @@ def test_no_timers_on_quiz_pages(context: BrowserContext, live_server: LiveServe
         page.goto(quiz_url(live_server, lesson))
         expect(page.locator("main .lead")).to_contain_text("There is no time limit")
         assert_no_timers(page, f"quiz for {lesson.slug}")
+        kind = lessons[lesson.slug]
+        page.goto(quiz_url(live_server, lesson, first_item(live_server, kind)[1]))
+        assert_no_timers(page, f"the {kind} question of {lesson.slug}")
+        page.goto(f"{quiz_url(live_server, lesson)}/summary")
+        assert_no_timers(page, f"the summary of {lesson.slug}")
 
     # Left alone after a swap, the page asks the server for nothing.
     lesson, item = first_item(live_server, "branching")
     assert isinstance(item, BranchingItem)
-    page.goto(quiz_url(live_server, lesson))
+    page.goto(quiz_url(live_server, lesson, item))
     play(page, item, safe_path(item)[:1])
     requests = record_requests(context)
     page.wait_for_timeout(1500)
