@@ -119,3 +119,16 @@ def test_accessibility_statement_without_a_contact_points_to_whoever_gave_the_li
 def test_an_accessibility_contact_must_be_an_email_or_an_https_page(contact: str) -> None:
     with pytest.raises(ValueError, match="accessibility contact"):
         Settings(accessibility_contact=contact)
+
+
+def test_htmx_is_loaded_only_by_pages_that_use_it(client: TestClient, app: FastAPI) -> None:
+    """A page with an hx- attribute loads htmx; the rest are 14 kB lighter without it."""
+    start_learner(client, "14-18")
+    lesson = next(lesson for lesson in app.state.catalogue.lessons_for("14-18") if lesson.quiz)
+    quiz = f"/lessons/{lesson.slug}/quiz"
+    uses = {quiz: True, f"{quiz}/summary": False, f"/lessons/{lesson.slug}": False}
+    uses |= {path: False for path in ("/", "/help", "/card", "/film", "/privacy", "/complete")}
+    for path, expected in uses.items():
+        html = client.get(path).text
+        assert (re.search(r"\shx-(?:post|get)=", html) is not None) is expected, path
+        assert ("js/htmx.min.js" in html) is expected, path
