@@ -263,3 +263,24 @@ def test_listen_has_no_axe_violations_shown_and_speaking(
     button.click()
     expect(label(button)).to_have_text("Stop")
     assert_accessible(page, f"a {where} being read aloud")
+
+
+def test_the_button_appearing_moves_nothing(
+    page: Page, no_js_context: BrowserContext, live_server: LiveServer
+) -> None:
+    """The Listen button shares a line as tall as itself, so revealing it shifts no content
+    (Lighthouse's layout shift): what follows sits where it does without JavaScript."""
+    lesson, _item = lesson_with_answerable_first_item(live_server)
+    plain = no_js_context.new_page()
+    for each in (page, plain):
+        start_course(each, live_server, BAND)
+    for path, after in (
+        (f"/lessons/{lesson.slug}", ".listen-row + *"),
+        (f"/lessons/{lesson.slug}/quiz", ".quiz-item .listen-row + *"),
+    ):
+        tops = []
+        for each in (page, plain):
+            each.goto(live_server.url + path)
+            tops.append(each.locator(after).first.evaluate("el => el.getBoundingClientRect().top"))
+        expect(listen_button(page).first).to_be_visible()
+        assert tops[0] == tops[1], f"{path}: content moved from {tops[1]} to {tops[0]}"
