@@ -77,7 +77,9 @@
 
   // --- Listen: read a lesson or question aloud with the browser's own speech synthesis. ---
   // In pieces (a block, a few sentences): Chromium cuts a long utterance off after about 15 s.
-  // An English voice on this device if any, else the browser's choice for en-GB.
+  // Only with an English voice on this device: a browser's network voices (such as Chrome's
+  // "Google" ones) would send the lesson to a third party, so without a local one Listen stays
+  // hidden. Voices may arrive after the page loads ("voiceschanged").
   var synth = window.speechSynthesis;
   var canSpeak = !!synth && typeof window.SpeechSynthesisUtterance === "function";
   var MAX_CHARS = 180;
@@ -89,11 +91,17 @@
   var BLOCK = "p,li,h1,h2,h3,h4,h5,h6,legend,label,summary,dt,dd,th,td,figcaption,blockquote," +
     "button,div,section,article,aside,fieldset,form";
   var reading = null;  // {button, root, said} while speaking
-  if (canSpeak) { synth.getVoices(); }  // Chromium loads its voices on the first ask
+  function localVoice() {
+    var voices = synth.getVoices().filter(function (v) { return v.localService && /^en\b/i.test(v.lang); });
+    return voices.filter(function (v) { return /GB/i.test(v.lang); })[0] || voices[0] || null;
+  }
 
   function revealListen() {
-    if (canSpeak) { document.querySelectorAll(".listen[hidden]").forEach(function (el) { el.hidden = false; }); }
+    if (canSpeak && localVoice()) {
+      document.querySelectorAll(".listen[hidden]").forEach(function (el) { el.hidden = false; });
+    }
   }
+  if (canSpeak) { synth.addEventListener("voiceschanged", revealListen); }
 
   // The text a reader sees, in order, in pieces of at most MAX_CHARS within one block, cut
   // after sentences (or commas in a long one).
@@ -136,14 +144,14 @@
   function listen(button) {
     if (reading || synth.speaking || synth.pending) { stopListening(); }
     var run = { button: button, root: button.closest(".quiz-item, article, main"), said: [] };
-    var voices = synth.getVoices().filter(function (v) { return v.localService && /^en\b/i.test(v.lang); });
-    var voice = voices.filter(function (v) { return /GB/i.test(v.lang); })[0] || voices[0];
+    var voice = localVoice();
+    if (!voice) { return; }  // never a network voice (see above)
     reading = run;
     showListening(button, true, "Reading aloud.");
     piecesOf(run.root).forEach(function (text, index, texts) {
       var said = new window.SpeechSynthesisUtterance(text);
       said.lang = "en-GB";
-      if (voice) { said.voice = voice; }
+      said.voice = voice;
       said.onerror = function (event) {
         if (reading === run && !/interrupted|canceled/.test(event.error)) {
           stopListening("Sorry, this device could not read it aloud.");

@@ -27,10 +27,22 @@ AssertAccessible = Callable[[Page, str], None]
 BAND = "14-18"
 MAX_CHARS = 180  # course.js speaks at most this much at once (Chromium cuts long ones off)
 
+# Headless Chromium has no voices: give it one English voice "on the device" (and utterances
+# that take a plain object as their voice), and record what would be spoken.
 RECORD_SPEECH = """(() => {
   const heard = {spoken: [], utterances: [], cancels: 0};
   window.__listen = heard;
   if (!window.speechSynthesis) { return; }
+  const local = window.__voices || [{name: "Local English", lang: "en-GB", localService: true}];
+  window.speechSynthesis.getVoices = () => local;
+  window.SpeechSynthesisUtterance = class extends EventTarget {
+    constructor(text) { super(); this.text = text; }
+    dispatchEvent(event) {  // as a real utterance does, call its on<event> handler too
+      const handler = this["on" + event.type];
+      if (typeof handler === "function") { handler.call(this, event); }
+      return super.dispatchEvent(event);
+    }
+  };
   window.speechSynthesis.speak = (utterance) => {
     heard.spoken.push({text: utterance.text, lang: utterance.lang});
     heard.utterances.push(utterance);
@@ -284,3 +296,18 @@ def test_the_button_appearing_moves_nothing(
             tops.append(each.locator(after).first.evaluate("el => el.getBoundingClientRect().top"))
         expect(listen_button(page).first).to_be_visible()
         assert tops[0] == tops[1], f"{path}: content moved from {tops[1]} to {tops[0]}"
+
+
+def test_no_listen_with_only_network_voices(
+    context: BrowserContext, live_server: LiveServer
+) -> None:
+    """A voice that is not on the device would send the lesson's words to a third party."""
+    remote = '{name: "Google UK English Female", lang: "en-GB", localService: false}'
+    context.add_init_script(f"window.__voices = [{remote}];")
+    context.add_init_script(RECORD_SPEECH)
+    page = context.new_page()
+    start_course(page, live_server, BAND)
+    expect(page.locator("h1")).to_be_visible()
+    page.wait_for_load_state("load")
+    expect(page.locator(".listen").first).to_be_hidden()
+    expect(listen_buttons_by_role(page)).to_have_count(0)
