@@ -81,7 +81,7 @@ STORY: tuple[Beat, ...] = (
     Beat(
         "Sam is fifteen. He gets a follow request from Jess.",
         scene="follow",
-        describe="A phone screen. A follow request from jess.summer.09.",
+        describe="A new follower, Sunday 19:02. Sam's phone: a follow request from jess.summer.09.",
     ),
     Beat(
         "They have fourteen friends in common. Her profile says she's sixteen.",
@@ -92,7 +92,7 @@ STORY: tuple[Beat, ...] = (
         'Jess messages straight away: "Saw you at the match on Saturday!"',
         scene="chat",
         add=(Message(THEM, "saw you at the match on saturday!!", "19:05"),),
-        describe="A chat with Jess opens, with her first message.",
+        describe="A new chat, 19:05. A chat with Jess opens, with her first message and its time.",
     ),
     Beat(
         'Sam says hi. Jess is full of compliments: "You\'re so funny."',
@@ -110,7 +110,8 @@ STORY: tuple[Beat, ...] = (
     Beat(
         'On the call, her camera is "not working". But she can see Sam.',
         scene="call",
-        describe="A video call. Jess's side is dark: camera not working. Sam's small picture.",
+        describe="A video call, 19:52. Jess's side is dark: camera not working. "
+        "Sam's small picture.",
     ),
     Beat(
         'She pushes him to do something private on camera. "No one will ever see," she says.',
@@ -120,7 +121,7 @@ STORY: tuple[Beat, ...] = (
     Beat(
         "Sam goes along with it. The call ends.",
         scene="ended",
-        describe="The call screen: call ended.",
+        describe="The call ends, 20:09. The call screen: call ended.",
     ),
     Beat(
         "Then it all changes. Jess sends a recording of the call, and Sam's followers list.",
@@ -129,7 +130,8 @@ STORY: tuple[Beat, ...] = (
             Message(THEM, "recording of the call", "20:14", kind="clip"),
             Message(THEM, "your followers", "20:14", kind="list"),
         ),
-        describe="Back in the chat. Two cards: a recording of the call, and Sam's followers.",
+        describe="It all changes, 20:14. Back in the chat, two cards: a recording of the call, "
+        "and Sam's followers.",
         title="It all changes",
     ),
     Beat(
