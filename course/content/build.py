@@ -60,6 +60,7 @@ def build_lesson(
         minutes_by_band=minutes,
         summary=front.summary,
         content_note=front.content_note,
+        drawing=front.drawing,
         key_messages=tuple(front.key_messages),
         quiz=front.quiz,
         body_html={

@@ -60,6 +60,7 @@ class LessonFrontMatter(Strict):
     audiences: list[Audience] = Field(min_length=1)
     summary: Text
     content_note: Text | None = None
+    drawing: Text | None = None  # what static/img/lessons/<slug>.svg shows, for its alt
     key_messages: list[KeyMessage]
     quiz: Slug | None = None
 

@@ -172,6 +172,7 @@ class Lesson(Frozen):
     )  # worked out from its words and items (minutes.py)
     summary: str
     content_note: str | None
+    drawing: str | None  # the alt text of the lesson's drawing; None: it is decorative
     key_messages: tuple[str, ...]
     quiz: str | None
     body_html: Mapping[str, str]
