@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.catalogue = catalogue
     app.state.engine = create_db_engine(settings.sqlalchemy_url())
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
+    app.state.rendered_fragments = OrderedDict()  # by cached_fragment, most recently used
     app.state.templates = templates
     app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)
     app.state.sign_in_counter = counter_for(settings)  # teachers' sign-in attempts per address

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -145,6 +146,26 @@ def render(
             path="/",
         )
     return response
+
+
+FRAGMENTS_KEPT = 4096  # per process: a lesson list is about 2 kB, so at most about 8 MB
+
+
+def cached_fragment(request: Request, template: str, key: Hashable, context: dict[str, Any]) -> str:
+    """A template rendered once per key, for a piece of a page that varies by learner but
+    repeats across learners (their lesson list with its marks): the most recently used
+    FRAGMENTS_KEPT are kept. The key must decide the context fully."""
+    kept: OrderedDict[Hashable, str] = request.app.state.rendered_fragments
+    full_key = (template, key)
+    html = kept.get(full_key)
+    if html is None:
+        html = request.app.state.templates.get_template(template).render(context)
+        kept[full_key] = html
+        if len(kept) > FRAGMENTS_KEPT:
+            kept.popitem(last=False)
+    else:
+        kept.move_to_end(full_key)
+    return html
 
 
 COMPRESSIBLE = {".css", ".js", ".svg", ".vtt", ".json", ".md", ".txt"}

@@ -33,7 +33,7 @@ from course.learning.progress import (
     record_lesson,
     resume_lesson,
 )
-from course.web import render, url_path
+from course.web import cached_fragment, render, url_path
 
 router = APIRouter(tags=["learning"])
 
@@ -167,7 +167,8 @@ async def show_lesson(request: Request) -> Response:
     else:
         finished = await run_in_threadpool(lesson_statuses, engine, learner.id)
     nav = {"lessons": lessons, "lesson": lesson, "position": position, "finished": finished}
-    progress = request.app.state.templates.get_template("_progress.html").render(nav)
+    marks = (slug, learner.age_band, tuple(sorted(finished.items())))
+    progress = cached_fragment(request, "_progress.html", marks, nav)
     key = (slug, learner.age_band, context["in_class"])
     return render(
         request, "learning/lesson.html", context, cache_key=key, slots={"progress": progress}
