@@ -17,6 +17,10 @@ from course.film.routes import router as film_router
 from course.learning.retention import DailyPurge
 from course.learning.routes import router as learning_router
 from course.learning.routes import show_lesson
+from course.live.broker import Broker
+from course.live.pupil_routes import router as live_router
+from course.live.teacher_routes import router as projector_router
+from course.live.views import Fragments
 from course.quizzes.routes import router as quizzes_router
 from course.safety.routes import router as safety_router
 from course.schools.account_routes import include_teacher_accounts
@@ -32,6 +36,7 @@ from course.security.paths import HeadAsGetMiddleware, SlashRedirectMiddleware
 from course.security.rate import RateLimitMiddleware, counter_for
 from course.settings import REPO_ROOT, Settings, get_settings
 from course.stats.routes import router as stats_router
+from course.stats.suppress import group_size
 from course.web import STATIC_PATH, CachedStaticFiles, build_templates, remembered_paths
 
 STATIC_DIR = REPO_ROOT / "static"
@@ -68,6 +73,9 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
     app.state.rendered_fragments = OrderedDict()  # by cached_fragment, most recently used
     app.state.templates = templates
+    templates.globals["live_k"] = group_size(settings.stats_min_group)
+    app.state.live_broker = broker = Broker(app.state.engine)
+    app.state.live_fragments = Fragments(app.state.engine, catalogue, templates, broker)
     app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)
     app.state.sign_in_counter = counter_for(settings)  # teachers' sign-in attempts per address
     app.add_middleware(
@@ -99,7 +107,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     then every 24 hours, however the app was started); on the way out, the purge is stopped,
     the sign-in counter lets go of Redis, and the database connections are closed.
 
-    The place for anything else that lives as long as the app (the live sessions' broker)."""
+    Live sessions' broker opens its listening connection (PostgreSQL) when the first stream
+    asks for it, and closes it here."""
     app.state.daily_purge = daily_purge = DailyPurge(
         app.state.engine, app.state.settings.retention_days
     )
@@ -108,6 +117,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await daily_purge.stop()
+        await app.state.live_broker.stop()
         await app.state.sign_in_counter.close()
         app.state.engine.dispose()
 
@@ -123,7 +133,8 @@ def mount_routes(app: FastAPI) -> None:
     app.router.add_route("/lessons/{slug}", show_lesson, methods=["GET"])
     app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
     routers = (learning_router, quizzes_router, safety_router, schools_router, film_router)
-    for router in (*routers, join_router, class_router, preview_router):
+    for router in (*routers, join_router, class_router, preview_router, live_router):
         app.include_router(router)
     include_teacher_accounts(app)
     app.include_router(stats_router)
+    app.include_router(projector_router)

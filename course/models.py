@@ -2,6 +2,7 @@
 
 from course.film.models import FilmEvent
 from course.learning.models import Learner, LessonProgress
+from course.live.models import LiveAnswer, LiveDevice, LiveHelp, LiveResult, LiveSession
 from course.quizzes.models import Answer, ScenarioStep
 from course.schools.models import (
     EmailLink,
@@ -20,6 +21,11 @@ __all__ = [
     "FilmEvent",
     "Learner",
     "LessonProgress",
+    "LiveAnswer",
+    "LiveDevice",
+    "LiveHelp",
+    "LiveResult",
+    "LiveSession",
     "RecoveryCode",
     "ScenarioStep",
     "School",

@@ -19,6 +19,7 @@ from course.deps import CatalogueDep, EngineDep
 from course.learning.deps import CookieDep, MaybeLearner
 from course.learning.identity import LearnerCookie, forget_learner_cookie, set_learner_cookie
 from course.learning.progress import create_learner, resume_lesson, revoke_learner
+from course.live.state import live_of_class
 from course.schools.classes import class_by_code, joined_count, shown_code, typed_code, why_closed
 from course.schools.models import SchoolClass
 from course.security.rate import WINDOW_SECONDS, client_key, counter_for, wall_clock
@@ -118,9 +119,10 @@ async def show_class_to_join(request: Request, code: str, engine: EngineDep) -> 
     )
 
 
-def join(engine: Engine, code: str, old_token: str) -> tuple[str, SchoolClass] | str | None:
-    """Start a fresh learner in the class (retiring this device's old one); the new token and
-    the class, the reason it is closed, or None when there is no such class."""
+def join(engine: Engine, code: str, old_token: str) -> tuple[str, SchoolClass, bool] | str | None:
+    """Start a fresh learner in the class (retiring this device's old one); the new token, the
+    class and whether it is being taught live; the reason it is closed, or None when there is
+    no such class."""
     with write_session(engine) as session:
         found = class_by_code(code, session=session)
         if found is None:
@@ -131,7 +133,7 @@ def join(engine: Engine, code: str, old_token: str) -> tuple[str, SchoolClass] |
         if old_token:
             revoke_learner(old_token, session=session)
         token, _ = create_learner(found.age_band, session=session, class_id=found.id)
-        return token, found
+        return token, found, live_of_class(found.id, session=session) is not None
 
 
 @router.post("/{code}")
@@ -148,9 +150,11 @@ async def join_class(
         return render(request, "join/code.html", {"error": error, "typed": code}, status_code=404)
     if isinstance(result, str):
         return render(request, "join/class.html", {"closed": result}, status_code=409)
-    token, found = result
+    token, found, live = result
     first = resume_lesson(catalogue, found.age_band, {})
     destination = url_path(request, "show_lesson", slug=first.slug) if first else "/"
+    if live:  # the class is being taught live now: follow the teacher
+        destination = url_path(request, "show_live")
     response = RedirectResponse(destination, status_code=303)
     set_learner_cookie(response, LearnerCookie(token=token, country=cookie.country), request)
     return response

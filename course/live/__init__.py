@@ -1,0 +1,1 @@
+"""Live classroom sessions: the teacher's projector leads, pupils' devices follow."""
