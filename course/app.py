@@ -19,6 +19,7 @@ from course.learning.routes import router as learning_router
 from course.learning.routes import show_lesson
 from course.live.broker import Broker
 from course.live.pupil_routes import router as live_router
+from course.live.state import end_forgotten
 from course.live.teacher_routes import router as projector_router
 from course.live.views import Fragments
 from course.quizzes.routes import router as quizzes_router
@@ -110,7 +111,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     Live sessions' broker opens its listening connection (PostgreSQL) when the first stream
     asks for it, and closes it here."""
     app.state.daily_purge = daily_purge = DailyPurge(
-        app.state.engine, app.state.settings.retention_days
+        app.state.engine, app.state.settings.retention_days, also=(end_forgotten,)
     )
     daily_purge.start()
     try:

@@ -55,13 +55,16 @@ def migrate(_args: argparse.Namespace) -> int:
 
 def purge(_args: argparse.Namespace) -> int:
     """Delete learners past the retention period now (the server also does it daily itself)."""
-    from course.db import create_db_engine
+    from course.db import create_db_engine, write_session
     from course.learning.retention import purge_expired
+    from course.live.state import end_forgotten
 
     settings = get_settings()
     engine = create_db_engine(settings.sqlalchemy_url())
     try:
         deleted = purge_expired(engine, settings.retention_days)
+        with write_session(engine) as session:
+            end_forgotten(session=session)  # live sessions a teacher forgot to end
     finally:
         engine.dispose()
     print(f"deleted {deleted} learner(s) not seen for {settings.retention_days} days")

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Callable, Sequence
 
 import anyio.to_thread
 from sqlalchemy import Engine
@@ -59,11 +60,16 @@ class DailyPurge:
     to trigger a run."""
 
     def __init__(
-        self, engine: Engine, retention_days: int, interval: float = PURGE_INTERVAL_SECONDS
+        self,
+        engine: Engine,
+        retention_days: int,
+        interval: float = PURGE_INTERVAL_SECONDS,
+        also: Sequence[Callable[..., None]] = (),
     ) -> None:
         self.engine = engine
         self.retention_days = retention_days
         self.interval = interval
+        self.also = also  # other features' clean-ups, each in a write of its own (`session=`)
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -79,6 +85,9 @@ class DailyPurge:
     def _purge_and_log(self) -> int | None:
         try:
             deleted = purge_expired(self.engine, self.retention_days)
+            for clean_up in self.also:
+                with write_session(self.engine) as session:
+                    clean_up(session=session)
         except Exception:
             log.exception("purge failed; the next run tries again")
             return None

@@ -7,6 +7,7 @@ never share a version, and returns it for the broker to announce (course/live/br
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, SQLModel, col
 
-from course.db import insert_ignoring_duplicates, upsert
+from course.db import insert_ignoring_duplicates, today, upsert
 from course.live.models import OPEN, SHOWN, WAITING, LiveAnswer, LiveDevice, LiveHelp, LiveResult
 from course.live.models import LiveSession as Live
 from course.live.steps import Step
@@ -40,9 +41,12 @@ class ShownAnswers:
 
 
 def add_once(session: Session, model: type[SQLModel], row: Mapping[str, object]) -> int:
-    """Insert the row unless its key is held already; how many rows were added (0 or 1)."""
-    result = session.execute(insert_ignoring_duplicates(session, model).values(**row))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    """Insert the row unless its key is held already; how many rows were added (0 or 1).
+    (Counted from RETURNING: psycopg gives no row count for ON CONFLICT DO NOTHING.)"""
+    table = model.__table__  # type: ignore[attr-defined]
+    first_key = next(iter(table.primary_key.columns))
+    query = insert_ignoring_duplicates(session, model).values(**row).returning(first_key)
+    return len(session.execute(query).all())
 
 
 def live_of_class(class_id: int, *, session: Session) -> Live | None:
@@ -161,6 +165,13 @@ def arrive(live_id: int, learner_id: int, *, session: Session) -> bool:
 def press_help(live_id: int, press: str, *, session: Session) -> None:
     """Count one press of "I'd like to talk to someone" (the same press again counts once)."""
     add_once(session, LiveHelp, {"session_id": live_id, "press": press})
+
+
+def end_forgotten(*, session: Session, today_: dt.date | None = None) -> None:
+    """End every session started before yesterday: one a teacher forgot to end keeps nothing
+    for longer than a day or so (the daily purge runs this, and `course purge`)."""
+    cut_off = (today_ or today()) - dt.timedelta(days=1)
+    session.execute(delete(Live).where(col(Live.started_on) < cut_off))
 
 
 def end(live_id: int, *, session: Session) -> None:
