@@ -4,8 +4,10 @@ A change (a class's session moved on, or the teacher's counts moved) is announce
 write transaction that made it. On PostgreSQL that is a NOTIFY, which PostgreSQL delivers when
 the transaction commits, to every process LISTENing, this one included: each process keeps one
 listening connection (opened by the first stream, closed with the app), and fans each change out
-in memory to its own streams. On SQLite, which has one process, the change is handed to this
-process's streams once the transaction has committed.
+in memory to its own streams. On SQLite the change is handed to this process's streams once the
+transaction has committed; other processes on the same file (`--workers 2`) notice it within
+WATCH_SECONDS, as each process with streams reads its classes' versions that often (one small
+query, only while someone follows).
 
 Nothing is replayed: a stream that (re)connects reads the current state itself, and after the
 listening connection is lost and comes back every stream reads it again. A stream holds no
@@ -30,6 +32,8 @@ from course.db import write_session
 CHANNEL = "course_live"
 STATE, COUNTS = "state", "counts"
 LISTEN_WAIT_SECONDS = 5.0
+WATCH_SECONDS = 0.5  # SQLite: how often a process with streams looks for other processes' changes
+WATCH = "SELECT class_id, version FROM live_session WHERE class_id IN ({marks})"
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -72,6 +76,7 @@ class Broker:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: asyncio.Task[None] | None = None
         self.listening: asyncio.Event | None = None
+        self.watcher: asyncio.Task[None] | None = None
         # Moves on with every change to a class's state this process hears of (see views.py).
         self.generation: dict[int, int] = {}
 
@@ -114,6 +119,8 @@ class Broker:
         self.loop = asyncio.get_running_loop()
         if self.postgres:
             await self.start_listening()
+        elif self.watcher is None or self.watcher.done():
+            self.watcher = asyncio.create_task(self.watch(), name="live-watcher")
         inbox = Inbox()
         group = (self.teachers if teacher else self.pupils).setdefault(class_id, set())
         group.add(inbox)
@@ -162,9 +169,39 @@ class Broker:
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 5.0)
 
+    async def watch(self) -> None:
+        """SQLite: every WATCH_SECONDS while streams follow, wake those whose class's version
+        moved (or whose session ended) since the last look, and the teachers' (their counts)."""
+        seen: dict[int, int] = {}
+        while self.pupils or self.teachers:
+            await asyncio.sleep(WATCH_SECONDS)
+            classes = sorted({*self.pupils, *self.teachers})[:500]
+            if not classes:
+                continue
+            try:
+                now = await asyncio.to_thread(self.versions, classes)
+            except Exception as error:
+                log.warning("live: could not read versions (%s)", error)
+                continue
+            # A class looked at for the first time is woken too: it may have moved between
+            # its stream's first read and this look (the stream sends nothing if it did not).
+            moved = [c for c in classes if seen.get(c, -1) != now.get(c, 0)]
+            for class_id in classes:
+                seen[class_id] = now.get(class_id, 0)
+            if moved:
+                self.deliver(Change(class_id, STATE) for class_id in moved)
+            self.deliver(Change(class_id, COUNTS) for class_id in self.teachers)
+
+    def versions(self, classes: list[int]) -> dict[int, int]:
+        query = WATCH.format(marks=", ".join("?" * len(classes)))
+        with self.engine.connect() as connection:
+            rows = connection.exec_driver_sql(query, tuple(classes)).all()
+        return {int(class_id): int(version) for class_id, version in rows}
+
     async def stop(self) -> None:
-        if self.listener is not None:
-            self.listener.cancel()
-            with suppress(asyncio.CancelledError, Exception):
-                await self.listener
-            self.listener = None
+        for task in (self.listener, self.watcher):
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError, Exception):
+                    await task
+        self.listener = self.watcher = None

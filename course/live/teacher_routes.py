@@ -79,6 +79,8 @@ def show_projector(
         "lessons": lessons,
         "code": shown_code(found.join_code),
         "join_address": join_link(request, None),
+        "live_address": join_link(request, None).removesuffix(url_path(request, "show_join"))
+        + url_path(request, "show_live"),
         "title": f"Live: {found.name}",
         "notice": "The live session has ended. Nothing pupils answered in it is kept."
         if ended and not view.live_id
@@ -219,9 +221,12 @@ async def follow_counts(
     own = await run_in_threadpool(own_class, request, teacher, class_id)
     templates = request.app.state.templates
     async with request.app.state.live_broker.subscribe(own.id, teacher=True) as inbox:
+        sent = ""
         while True:
             view = await run_in_threadpool(teacher_view, request, class_id)
             html = step_html(templates, view, teacher=True, part="counts")
-            yield ServerSentEvent(event="counts", id=view.event_id, raw_data=html, retry=2000)
+            if html != sent:
+                yield ServerSentEvent(event="counts", id=view.event_id, raw_data=html, retry=2000)
+                sent = html
             await asyncio.sleep(COUNTS_EVERY_SECONDS)
             await inbox.next()

@@ -20,10 +20,10 @@ from course.schools.accounts import add_teacher, create_school
 from course.schools.classes import Viewer, create_class
 
 
-def a_class(engine: Engine) -> int:
+def a_class(engine: Engine, email: str = "k@example.org") -> int:
     with write_session(engine) as session:
         school = create_school("Hillside", session=session)
-        teacher = add_teacher(school.id, "Ms Khan", "k@example.org", "-", session=session)
+        teacher = add_teacher(school.id, "Ms Khan", email, "-", session=session)
         viewer = Viewer(teacher.id, school.id, True)
         return create_class(viewer, "9B", "14-18", session=session).id
 
