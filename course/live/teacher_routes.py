@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
@@ -34,7 +34,8 @@ from course.web import render, url_path
 
 router = APIRouter(prefix="/teachers/live", tags=["live"])
 COUNTS_EVERY_SECONDS = 1.0  # the counts on the projector move at most once a second
-Seen = Annotated[int, Form(ge=0)]
+# The version the teacher's screen showed; a form without it (not ours) moves nothing.
+Seen = Annotated[int, Form(ge=-1)]
 
 
 def own_class(request: Request, teacher: KnownTeacher, class_id: int) -> SchoolClass:
@@ -45,6 +46,14 @@ def own_class(request: Request, teacher: KnownTeacher, class_id: int) -> SchoolC
     if found is None:
         raise HTTPException(status_code=404)
     return found
+
+
+def class_to_follow(request: Request, class_id: int, teacher: CurrentTeacher) -> SchoolClass:
+    """The class, checked before a stream starts (inside it, a 404 could not be sent)."""
+    return own_class(request, teacher, class_id)
+
+
+FollowedClass = Annotated[SchoolClass, Depends(class_to_follow)]
 
 
 def teacher_view(request: Request, class_id: int) -> LiveView:
@@ -130,13 +139,17 @@ def go(
 
 
 @router.post("/{class_id}/next")
-def next_step(request: Request, class_id: int, teacher: CurrentTeacher, seen: Seen) -> Response:
+def next_step(
+    request: Request, class_id: int, teacher: CurrentTeacher, seen: Seen = -1
+) -> Response:
     """On to the next step, for every device."""
     return go(request, class_id, teacher, seen, by=1)
 
 
 @router.post("/{class_id}/previous")
-def previous_step(request: Request, class_id: int, teacher: CurrentTeacher, seen: Seen) -> Response:
+def previous_step(
+    request: Request, class_id: int, teacher: CurrentTeacher, seen: Seen = -1
+) -> Response:
     """Back one step, for every device."""
     return go(request, class_id, teacher, seen, by=-1)
 
@@ -146,7 +159,7 @@ def go_to_step(
     request: Request,
     class_id: int,
     teacher: CurrentTeacher,
-    seen: Seen,
+    seen: Seen = -1,
     step: Annotated[int, Form(ge=0)] = 0,
 ) -> Response:
     """Straight to a step (the first of a lesson)."""
@@ -155,7 +168,7 @@ def go_to_step(
 
 @router.post("/{class_id}/reveal")
 def reveal_answers(
-    request: Request, class_id: int, teacher: CurrentTeacher, seen: Seen
+    request: Request, class_id: int, teacher: CurrentTeacher, seen: Seen = -1
 ) -> Response:
     """Show the class's answers to this question, once k pupils have answered."""
     found = own_class(request, teacher, class_id)
@@ -214,11 +227,10 @@ def show_counts(request: Request, class_id: int, teacher: CurrentTeacher) -> Res
 
 @router.get("/{class_id}/events", response_class=EventSourceResponse)
 async def follow_counts(
-    request: Request, class_id: int, teacher: CurrentTeacher
+    request: Request, class_id: int, own: FollowedClass
 ) -> AsyncIterator[ServerSentEvent]:
     """The counts as they move (at most once a second), and the version, so the projector
     reloads its step when something else moved it (another window, the k-th answer)."""
-    own = await run_in_threadpool(own_class, request, teacher, class_id)
     templates = request.app.state.templates
     async with request.app.state.live_broker.subscribe(own.id, teacher=True) as inbox:
         sent = ""

@@ -87,6 +87,8 @@ def test_every_teacher_route_answers_each_actor_as_it_should(
         path = pattern.replace("{class_id}", str(class_id))
         if path.endswith("/delete") and method == "POST":
             continue  # checked last: it ends the class
+        if path.endswith("/events") and actor in ("admin", "owner"):
+            continue  # a live stream that stays open: tests/web/test_live.py follows it
         for htmx in (False, True):
             status = request(client, method, path, token, htmx).status_code
             expected = EXPECTED_SCHOOL if pattern.startswith("/teachers/school") else EXPECTED_CLASS

@@ -4,8 +4,11 @@ pupils' devices follow, and only shares are shown, once k have answered."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -17,6 +20,7 @@ from course.live.steps import running_order
 from course.schools.classes import shown_code
 from course.schools.models import SchoolClass
 from course.settings import Settings
+from tests.browser.helpers import serve
 from tests.pages import csrf_token
 from tests.schools import class_of, sign_in_teacher
 
@@ -234,3 +238,55 @@ def test_a_device_outside_a_class_is_asked_to_join_first(client: TestClient) -> 
     page = client.get("/live")
     assert page.status_code == 200
     assert "join your class first" in page.text
+
+
+def first_events(client: httpx.Client, path: str, wanted: int, into: list[tuple[str, str]]) -> None:
+    """Read a stream until it has sent `wanted` events: (event, id) of each, into `into`."""
+    with client.stream("GET", path, timeout=STREAM_TIMEOUT_SECONDS) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert response.headers["x-accel-buffering"] == "no"  # proxies must not hold it back
+        event = ""
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("id:"):
+                into.append((event, line.split(":", 1)[1].strip()))
+                if len(into) >= wanted:
+                    return
+
+
+STREAM_TIMEOUT_SECONDS = 20.0  # generous: this says the event arrives, not how fast
+
+
+def test_the_streams_send_the_step_at_once_and_again_at_every_change(
+    app: FastAPI, room: tuple[TestClient, SchoolClass], pupils: list[TestClient]
+) -> None:
+    teacher, school_class = room
+    start(teacher, school_class.id)
+    with serve(app) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        pupil = httpx.Client(base_url=base, cookies=dict(pupils[0].cookies.items()))
+        projector_client = httpx.Client(base_url=base, cookies=dict(teacher.cookies.items()))
+        steps: list[tuple[str, str]] = []
+        counts: list[tuple[str, str]] = []
+        readers = [
+            threading.Thread(target=first_events, args=(pupil, "/live/events", 2, steps)),
+            threading.Thread(
+                target=first_events,
+                args=(projector_client, f"/teachers/live/{school_class.id}/events", 1, counts),
+            ),
+        ]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + STREAM_TIMEOUT_SECONDS
+        while not steps and time.monotonic() < deadline:
+            time.sleep(0.05)
+        press(teacher, school_class.id, "next")
+        for reader in readers:
+            reader.join(STREAM_TIMEOUT_SECONDS)
+        pupil.close()
+        projector_client.close()
+    assert [event for event, _ in steps] == ["step", "step"]
+    session, version = steps[0][1].split(".")
+    assert steps[1][1] == f"{session}.{int(version) + 1}"
+    assert counts and counts[0][0] == "counts"
