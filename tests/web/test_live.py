@@ -290,3 +290,24 @@ def test_the_streams_send_the_step_at_once_and_again_at_every_change(
     session, version = steps[0][1].split(".")
     assert steps[1][1] == f"{session}.{int(version) + 1}"
     assert counts and counts[0][0] == "counts"
+
+
+def test_no_names_points_scores_timers_or_leaderboards_in_a_live_session(
+    app: FastAPI, room: tuple[TestClient, SchoolClass], pupils: list[TestClient]
+) -> None:
+    """On the projector and a pupil's device at a question once the class's answers show:
+    shares only, nothing ranked, nothing timed."""
+    teacher, school_class = room
+    start(teacher, school_class.id)
+    index = first_question(app)
+    press(teacher, school_class.id, "go", step=index)
+    step = running_order(app.state.catalogue, BAND)[index]
+    assert step.poll is not None
+    for device in pupils:
+        answer(device, step.key, step.poll.options[0].id)
+    press(teacher, school_class.id, "reveal")
+    for page in (projector(teacher, school_class.id), pupils[0].get("/live").text):
+        assert "How the class answered" in page
+        assert "<progress" not in page and "<meter" not in page
+        found = re.search(r"leaderboard|\bpoints\b|\bscore|\btimer|countdown", page, re.I)
+        assert not found, page[found.start() - 200 : found.end() + 50] if found else ""
