@@ -1,6 +1,7 @@
 """The running order of a live session, from the content alone: for each of the band's lessons,
 its sections (the text before its first heading, then one step per `##` heading, the film and
-its discussion prompts among them), its quiz's questions, and what to remember; then the end.
+its discussion prompts among them), its quiz's questions, and what to remember; then the
+teacher's guide's discussion prompts, and the end.
 
 Every question becomes a poll the class answers on their devices:
 
@@ -62,7 +63,7 @@ class Poll:
 @dataclass(frozen=True)
 class Step:
     key: str  # stable within a content version: answers and results are filed under it
-    kind: str  # "section", "question", "remember" or "end"
+    kind: str  # "section", "question", "remember", "talk" (the guide's prompts) or "end"
     lesson: str  # the lesson's title ("" for the end)
     heading_html: str
     body_html: str = ""
@@ -150,6 +151,7 @@ def build(catalogue: Catalogue, band: str) -> tuple[Step, ...]:
     for lesson in catalogue.lessons_for(band):
         steps += sections(lesson, band)
         steps += questions(lesson, catalogue, band)
+    steps.append(Step("talk", "talk", "", "Talk about it together"))
     steps.append(Step("end", "end", "", "That is the end of the session"))
     return tuple(steps)
 

@@ -13,8 +13,12 @@
   var ERRORS_BEFORE_POLLING = 3;
 
   function csrfToken() {
-    var field = document.querySelector('input[name="csrf_token"]');
-    return field ? field.value : "";
+    // A step sent to every pupil carries no token: take the one this page was drawn with.
+    var fields = document.querySelectorAll('input[name="csrf_token"]');
+    for (var i = 0; i < fields.length; i += 1) {
+      if (fields[i].value) return fields[i].value;
+    }
+    return "";
   }
 
   function parse(html) {
@@ -71,7 +75,14 @@
       }
       var hadFocus = region.contains(document.activeElement);
       var moved = !step || step.getAttribute("data-step") !== freshStep.getAttribute("data-step");
+      // Still the same question: what this pupil has ticked but not yet sent stays ticked.
+      var ticked = moved ? [] : Array.prototype.map.call(
+        region.querySelectorAll("[data-live-form] input:checked"), function (box) { return box.id; });
       region.replaceChildren(fresh);
+      ticked.forEach(function (id) {
+        var box = document.getElementById(id);
+        if (box && box.closest("[data-live-form]")) box.checked = true;
+      });
       fillTokens();
       var heading = region.querySelector("#live-heading");
       if (announcer && heading && !personal) {
