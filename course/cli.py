@@ -39,6 +39,9 @@ def serve(args: argparse.Namespace) -> int:
         server_header=False,
         access_log=False,  # no IP addresses or user agents in logs
         log_level="info",
+        # Live sessions' streams never end by themselves: on a stop or restart, give requests
+        # in progress 5 s, then close the streams (devices reconnect, and catch up, by themselves).
+        timeout_graceful_shutdown=5,
     )
     return 0
 
