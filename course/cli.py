@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from course import data_commands
 from course.settings import Settings, get_settings
 
 
@@ -176,32 +177,6 @@ def create_teacher(args: argparse.Namespace) -> int:
     return 0
 
 
-def backup_command(args: argparse.Namespace) -> int:
-    """Write a consistent copy of the SQLite database to a new file, while the course serves."""
-    from course.backup import BackupError, back_up
-
-    try:
-        revision = back_up(get_settings().sqlalchemy_url(), Path(args.file))
-    except BackupError as error:
-        print(f"no backup made: {error}", file=sys.stderr)
-        return 1
-    print(f"backed up to {args.file} (schema {revision})")
-    return 0
-
-
-def restore_command(args: argparse.Namespace) -> int:
-    """Put a backup in place of the SQLite database (stop the server first)."""
-    from course.backup import BackupError, restore
-
-    try:
-        revision = restore(get_settings().sqlalchemy_url(), Path(args.file))
-    except BackupError as error:
-        print(f"nothing restored: {error}", file=sys.stderr)
-        return 1
-    print(f"restored {args.file} (schema {revision}); run `course migrate` if the code is newer")
-    return 0
-
-
 def redact(url: str) -> str:
     """A database URL without its password."""
     if "@" not in url or "://" not in url:
@@ -228,12 +203,26 @@ def build_parser() -> argparse.ArgumentParser:
         "purge", help="delete learners past the retention period (COURSE_RETENTION_DAYS)"
     ).set_defaults(handler=purge)
     for name, handler, text in (
-        ("backup", backup_command, "copy the SQLite database to a new FILE while it serves"),
-        ("restore", restore_command, "put a backup FILE in place of the SQLite database"),
+        (
+            "backup",
+            data_commands.backup_command,
+            "copy the SQLite database to a new FILE while it serves",
+        ),
+        (
+            "restore",
+            data_commands.restore_command,
+            "put a backup FILE in place of the SQLite database",
+        ),
     ):
         file_parser = commands.add_parser(name, help=text)
         file_parser.add_argument("file", help="the backup file")
         file_parser.set_defaults(handler=handler)
+    export_parser = commands.add_parser(
+        "export", help="write a school's statistics (suppressed as on its dashboard) to a CSV FILE"
+    )
+    export_parser.add_argument("--school-id", type=int, required=True, help="the school's id")
+    export_parser.add_argument("file", help="the CSV file to write")
+    export_parser.set_defaults(handler=data_commands.export_command)
     check_parser = commands.add_parser(
         "check-content", help="check lessons/ and quizzes/ and name every mistake"
     )
