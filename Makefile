@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
 
-.PHONY: run test check lint format check-content migrate bench crowd browsers clean film \
+.PHONY: run test check lint format check-content migrate bench bench-live crowd browsers clean film \
 	lighthouse screenshots
 
 $(VENV)/bin/python:
@@ -81,6 +81,10 @@ film: $(DEV_STAMP) browsers
 ## bench: requests per second and latency of the app against a bare FastAPI route
 bench: $(DEV_STAMP)
 	$(BIN)/python tests/perf/bench.py
+
+## bench-live: click to every pupil's device in a live session, 30 and 1,000 pupils, both databases
+bench-live: $(DEV_STAMP)
+	$(BIN)/python tests/perf/live_bench.py $(LIVE_BENCH_ARGS)
 
 ## crowd: 50, 200 and 800 learners starting and answering at once, on SQLite and PostgreSQL
 crowd: $(DEV_STAMP)
