@@ -159,7 +159,8 @@
       if (button) button.disabled = true;
       fetch(form.action, {
         method: "POST",
-        body: new FormData(form),
+        // A urlencoded form, as the browser posts it: the app takes no multipart bodies (415).
+        body: new URLSearchParams(new FormData(form)),
         credentials: "same-origin",
         headers: { "X-Live-Fragment": "1", "X-CSRF-Token": csrfToken() },
       }).then(function (response) {
