@@ -35,9 +35,15 @@ run: $(RUN_STAMP)
 	$(BIN)/course purge
 	$(BIN)/course serve
 
-## test: lint, types, and the whole suite (unit, web, browser)
+## test: lint, types, and the whole suite (unit, web, browser), in TEST_WORKERS processes
+# The suite runs in parallel here (pytest-xdist) and not through addopts, so that
+# `pytest tests/some_test.py` stays one plain process for a developer (no workers to start,
+# and -s, pdb and prints behave). Two workers suit the 2-core CI machine (each drives its own
+# Chromium); --dist loadscope keeps a module's tests on one worker, so each module-scoped live
+# server is still built once. `make test TEST_WORKERS=4` on a bigger machine, 0 for one process.
+TEST_WORKERS ?= 2
 test: $(DEV_STAMP) browsers check
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 ## check: ruff (lint and format), mypy, and the import contracts (layers) in pyproject.toml
 check: $(DEV_STAMP)
