@@ -79,6 +79,9 @@ class Broker:
         self.watcher: asyncio.Task[None] | None = None
         # Moves on with every change to a class's state this process hears of (see views.py).
         self.generation: dict[int, int] = {}
+        # The version this process last drew or delivered of each class (the SQLite watcher
+        # wakes streams only for a version newer than that).
+        self.known: dict[int, int] = {}
 
     def change(self, work: Callable[[Session], tuple[T, Iterable[Change]]]) -> T:
         """Run one use case's write transaction and announce the changes it made (from a
@@ -172,7 +175,6 @@ class Broker:
     async def watch(self) -> None:
         """SQLite: every WATCH_SECONDS while streams follow, wake those whose class's version
         moved (or whose session ended) since the last look, and the teachers' (their counts)."""
-        seen: dict[int, int] = {}
         while self.pupils or self.teachers:
             await asyncio.sleep(WATCH_SECONDS)
             classes = sorted({*self.pupils, *self.teachers})[:500]
@@ -183,11 +185,11 @@ class Broker:
             except Exception as error:
                 log.warning("live: could not read versions (%s)", error)
                 continue
-            # A class looked at for the first time is woken too: it may have moved between
-            # its stream's first read and this look (the stream sends nothing if it did not).
-            moved = [c for c in classes if seen.get(c, -1) != now.get(c, 0)]
-            for class_id in classes:
-                seen[class_id] = now.get(class_id, 0)
+            # A class this process has not drawn yet is woken too: it may have moved between its
+            # stream's first read and this look (the stream sends nothing if it did not).
+            moved = [c for c in classes if self.known.get(c, -1) != now.get(c, 0)]
+            for class_id in moved:
+                self.known[class_id] = now.get(class_id, 0)
             if moved:
                 self.deliver(Change(class_id, STATE) for class_id in moved)
             self.deliver(Change(class_id, COUNTS) for class_id in self.teachers)

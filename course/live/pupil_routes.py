@@ -9,13 +9,13 @@ ahead: it is only ever shown the teacher's step. Devices are anonymous learners 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.datastructures import State
@@ -28,12 +28,16 @@ from course.learning.progress import KnownLearner
 from course.live import state
 from course.live.broker import COUNTS, STATE, Change
 from course.live.models import SHOWN
-from course.live.views import LiveView, read_view, step_html
+from course.live.views import LiveView, read_view, sse_message, step_html
 from course.safety.services import help_for
 from course.web import render, url_path
 
 router = APIRouter(prefix="/live", tags=["live"])
-RETRY_MS = 2000  # how soon a browser tries again when a stream drops
+# As FastAPI's own event streams send them: never cached or buffered by a proxy, and a comment
+# every 15 s, which keeps proxies and load balancers from closing a quiet connection.
+STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
+PING_SECONDS = 15.0
+PING = b": ping\n\n"
 
 
 def pupil_view(request: Request, learner: KnownLearner) -> tuple[LiveView, tuple[str, ...]]:
@@ -89,21 +93,34 @@ def show_live_step(request: Request, learner: MaybeLearner, seen: str = "") -> R
     return Response(html, media_type="text/html", headers={"x-live-event": view.event_id})
 
 
-@router.get("/events", response_class=EventSourceResponse)
-async def follow_live(request: Request, learner: MaybeLearner) -> AsyncIterator[ServerSentEvent]:
-    """The step as every pupil sees it: now, and again at every change (a ping every 15 s)."""
+@router.get("/events")
+async def follow_live(request: Request, learner: MaybeLearner) -> Response:
+    """The step as every pupil sees it: now, and again at every change, with a comment every
+    15 s so that proxies keep the connection. Sent as a plain stream of the bytes drawn once
+    per change (views.Fragments): a thousand streams woken by one change do nothing but send."""
     if learner is None or learner.class_id is None:
-        yield ServerSentEvent(event="closed", data="", retry=60_000)
-        return
+        closed = sse_message("closed", "", "", 60_000)
+        return Response(closed, media_type="text/event-stream", headers=STREAM_HEADERS)
+    return StreamingResponse(
+        pupil_events(request, learner.class_id),
+        media_type="text/event-stream",
+        headers=STREAM_HEADERS,
+    )
+
+
+async def pupil_events(request: Request, class_id: int) -> AsyncIterator[bytes]:
     fragments = request.app.state.live_fragments
-    async with request.app.state.live_broker.subscribe(learner.class_id) as inbox:
+    async with request.app.state.live_broker.subscribe(class_id) as inbox:
         sent = ""
         while True:
-            view, html = await fragments.current(learner.class_id)
+            view, message = await fragments.current(class_id)
             if view.event_id != sent:
-                yield ServerSentEvent(event="step", id=view.event_id, raw_data=html, retry=RETRY_MS)
+                yield message
                 sent = view.event_id
-            await inbox.next()
+            try:
+                await asyncio.wait_for(inbox.next(), PING_SECONDS)
+            except TimeoutError:
+                yield PING
 
 
 def take_answer(

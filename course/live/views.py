@@ -27,6 +27,7 @@ from course.live.steps import Step, running_order
 from course.schools.models import SchoolClass
 
 KEPT = 512
+RETRY_MS = 2000  # how soon a browser tries again when a stream drops
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ def read_view(
     )
 
 
+def sse_message(event: str, event_id: str, data: str, retry_ms: int) -> bytes:
+    """One server-sent event, encoded (each line of `data` on a `data:` line of its own)."""
+    lines = [f"event: {event}", f"id: {event_id}", f"retry: {retry_ms}"]
+    lines += [
+        f"data: {line}" for line in data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ]
+    return ("\n".join(lines) + "\n\n").encode()
+
+
 def step_html(templates: Environment, view: LiveView, **extra: object) -> str:
     """The step as the page's live region holds it (`_step.html`)."""
     context = {"view": view, "mine": (), "teacher": False, "csrf_token": "", **extra}
@@ -77,7 +87,8 @@ def step_html(templates: Environment, view: LiveView, **extra: object) -> str:
 
 
 class Fragments:
-    """Each class's step as every pupil sees it, drawn once per change in this process."""
+    """Each class's step as every pupil sees it, drawn and encoded as a server-sent event once
+    per change in this process: every stream sends the very same bytes."""
 
     def __init__(
         self, engine: Engine, catalogue: Catalogue, templates: Environment, broker: Broker
@@ -86,11 +97,11 @@ class Fragments:
         self.catalogue = catalogue
         self.templates = templates
         self.broker = broker
-        self.kept: OrderedDict[tuple[int, int], asyncio.Future[tuple[LiveView, str]]] = (
+        self.kept: OrderedDict[tuple[int, int], asyncio.Future[tuple[LiveView, bytes]]] = (
             OrderedDict()
         )
 
-    async def current(self, class_id: int) -> tuple[LiveView, str]:
+    async def current(self, class_id: int) -> tuple[LiveView, bytes]:
         key = (class_id, self.broker.generation.get(class_id, 0))
         found = self.kept.get(key)
         if found is None:
@@ -100,7 +111,9 @@ class Fragments:
                 self.kept.popitem(last=False)
             try:
                 view = await run_in_threadpool(read_view, self.engine, self.catalogue, class_id)
-                found.set_result((view, step_html(self.templates, view)))
+                html = step_html(self.templates, view)
+                found.set_result((view, sse_message("step", view.event_id, html, RETRY_MS)))
+                self.broker.known[class_id] = view.version
             except BaseException as error:
                 self.kept.pop(key, None)
                 found.set_exception(error)
