@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
     app.state.rendered_fragments = OrderedDict()  # by cached_fragment, most recently used
     app.state.templates = templates
-    templates.globals["live_k"] = group_size(settings.stats_min_group)
+    # k: the fewest answers any breakdown is shown for (the class pages, live sessions, joining)
+    templates.globals["min_group"] = group_size(settings.stats_min_group)
     app.state.live_broker = broker = Broker(app.state.engine)
     app.state.live_fragments = Fragments(app.state.engine, catalogue, templates, broker)
     app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)

@@ -33,11 +33,12 @@ from course.safety.services import help_for
 from course.web import render, url_path
 
 router = APIRouter(prefix="/live", tags=["live"])
-# As FastAPI's own event streams send them: never cached or buffered by a proxy, and a comment
-# every 15 s, which keeps proxies and load balancers from closing a quiet connection.
+# As FastAPI's own event streams send them: never cached or buffered by a proxy, and a ping
+# every 15 s, which keeps proxies from closing a quiet connection; an event, not a comment, so
+# that live.js can tell a stream that died without a word (it hears nothing for 40 s).
 STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 PING_SECONDS = 15.0
-PING = b": ping\n\n"
+PING = b"event: ping\ndata:\n\n"
 
 
 def pupil_view(request: Request, learner: KnownLearner) -> tuple[LiveView, tuple[str, ...]]:
@@ -95,8 +96,8 @@ def show_live_step(request: Request, learner: MaybeLearner, seen: str = "") -> R
 
 @router.get("/events")
 async def follow_live(request: Request, learner: MaybeLearner) -> Response:
-    """The step as every pupil sees it: now, and again at every change, with a comment every
-    15 s so that proxies keep the connection. Sent as a plain stream of the bytes drawn once
+    """The step as every pupil sees it: now, and again at every change, with a ping every 15 s
+    so that proxies keep the connection. Sent as a plain stream of the bytes drawn once
     per change (views.Fragments): a thousand streams woken by one change do nothing but send."""
     if learner is None or learner.class_id is None:
         closed = sse_message("closed", "", "", 60_000)

@@ -11,6 +11,7 @@
 
   var POLL_MS = 10000;
   var ERRORS_BEFORE_POLLING = 3;
+  var SILENT_MS = 40000;
 
   function csrfToken() {
     // A step sent to every pupil carries no token: take the one this page was drawn with.
@@ -43,7 +44,7 @@
     var announcer = document.querySelector("[data-live-announcer]");
     var catchUpUrl = region.getAttribute("data-live-catch-up");
     var channel = "BroadcastChannel" in window ? new BroadcastChannel("course-live") : null;
-    var source = null, errors = 0, polling = null;
+    var source = null, errors = 0, polling = null, heard = Date.now();
 
     function fillTokens() {
       var token = csrfToken();
@@ -111,25 +112,41 @@
     }
 
     function stream() {
-      source = new EventSource(region.getAttribute("data-live-follow"));
-      source.addEventListener("open", function () {
+      var own = new EventSource(region.getAttribute("data-live-follow"));
+      source = own;
+      heard = Date.now();
+      function hear() { heard = Date.now(); }
+      own.addEventListener("open", function () {
+        hear();
         errors = 0;
         if (polling) { window.clearInterval(polling); polling = null; }
       });
-      source.addEventListener("step", function (event) {
+      own.addEventListener("step", function (event) {
+        hear();
         share(event.data, event.lastEventId);
       });
-      source.addEventListener("closed", function () { source.close(); });
-      source.addEventListener("error", function () {
+      own.addEventListener("ping", hear);
+      own.addEventListener("closed", function () { own.close(); });
+      own.addEventListener("error", function () {
         errors += 1;
-        if (source.readyState === EventSource.CLOSED || errors >= ERRORS_BEFORE_POLLING) {
+        if (own.readyState === EventSource.CLOSED || errors >= ERRORS_BEFORE_POLLING) {
           startPolling();
         }
-        if (source.readyState === EventSource.CLOSED) {
+        if (own.readyState === EventSource.CLOSED && source === own) {
           window.setTimeout(stream, POLL_MS);  // and try streaming again now and then
         }
       });
     }
+
+    // The server pings every 15 s: a stream silent for longer than SILENT_MS has died without
+    // saying so (a sleeping laptop, a proxy that dropped it), so open a new one and catch up.
+    window.setInterval(function () {
+      if (source && source.readyState !== EventSource.CLOSED && Date.now() - heard > SILENT_MS) {
+        source.close();
+        stream();
+        catchUp();
+      }
+    }, POLL_MS);
 
     if (channel) {
       channel.addEventListener("message", function (event) {
