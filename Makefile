@@ -90,7 +90,7 @@ bench: $(DEV_STAMP)
 
 ## bench-live: click to every pupil's device in a live session, 30 and 1,000 pupils, both databases
 bench-live: $(DEV_STAMP)
-	$(BIN)/python tests/perf/live_bench.py $(LIVE_BENCH_ARGS)
+	$(BIN)/python -m tests.perf.live_bench $(LIVE_BENCH_ARGS)
 
 ## crowd: 50, 200 and 800 learners starting and answering at once, on SQLite and PostgreSQL
 crowd: $(DEV_STAMP)

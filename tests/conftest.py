@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from course.app import create_app
 from course.content.schema import Catalogue
 from course.migrations.run import upgrade
 from course.settings import REPO_ROOT, Settings
+from tests.live_servers import postgres_schema
 
 POSTGRES_URL = os.environ.get("COURSE_TEST_DATABASE_URL", "")
 DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
@@ -29,17 +29,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         upgrade(url)
         yield url
         return
-    schema = f"test_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with postgres_schema(POSTGRES_URL) as url:
+        yield url
 
 
 @pytest.fixture

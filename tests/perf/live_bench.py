@@ -1,6 +1,6 @@
 """How long a live session's step takes to reach every pupil's device, from the teacher's click.
 
-Run it with `make bench-live` or `.venv/bin/python tests/perf/live_bench.py [--pupils 30,1000]
+Run it with `make bench-live` or `.venv/bin/python -m tests.perf.live_bench [--pupils 30,1000]
 [--clicks 15]`. For each case it makes a class of N pupils directly in a fresh database, serves
 the app in real uvicorn processes in production mode (COURSE_ENV=production, as `course serve`
 runs it, without its separate content check), opens one server-sent-events stream per pupil
@@ -26,9 +26,7 @@ import os
 import re
 import resource
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,41 +36,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 
-from course.db import create_db_engine, write_session
-from course.learning.identity import LearnerCookie, encode_cookie
-from course.learning.progress import create_learner
 from course.migrations.run import upgrade
-from course.schools.accounts import add_teacher, create_school
-from course.schools.classes import Viewer, create_class
-from course.schools.sessions import start_session
 from course.security.cookies import CookieNames
+from tests.live_servers import HOST, Room, make_room, postgres_schema, server_processes
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-BAND = "14-18"
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/course_dev"
 NAMES = CookieNames.for_site(secure=True)  # production: Secure cookies, __Host- names
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 SEEN = re.compile(r'name="seen" value="(\d+)"')
 TARGETS_MS = {30: 250.0, 1000: 1000.0}  # from the issue: p95 for 30 and for 1,000 pupils
-START_TIMEOUT = 90.0
 ARRIVAL_TIMEOUT = 30.0
 PAUSE_SECONDS = 0.3  # between clicks, as no teacher clicks faster
-UVICORN = [
-    sys.executable, "-m", "uvicorn", "course.app:create_app", "--factory",
-    "--http", "course.serving:SafeHttpToolsProtocol", "--no-access-log", "--no-server-header",
-    "--no-proxy-headers", "--host", HOST, "--backlog", "4096",
-    "--timeout-graceful-shutdown", "2",  # open streams never end by themselves
-]  # fmt: skip
-
-
-@dataclass
-class Room:
-    class_id: int
-    teacher_session: str
-    learner_cookies: list[str]
 
 
 @dataclass
@@ -82,13 +57,6 @@ class Result:
     pupils: int
     clicks: list[float] = field(default_factory=list)  # ms until the last pupil had the step
     load: tuple[float, float, float] = (0.0, 0.0, 0.0)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def raise_file_limit() -> None:
@@ -107,97 +75,8 @@ def database(kind: str, postgres_url: str, tmp: Path) -> Iterator[str]:
         upgrade(url)
         yield url
         return
-    schema = f"bench_{secrets.token_hex(6)}"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in postgres_url else "?"
-    url = f"{postgres_url}{separator}options=-csearch_path%3D{schema}"
-    try:
-        upgrade(url)
+    with postgres_schema(postgres_url, "bench") as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
-def make_room(url: str, secret: str, pupils: int) -> Room:
-    """A teacher signed in, their class, and N pupils in it, written directly."""
-    engine = create_db_engine(url)
-    try:
-        with write_session(engine) as session:
-            school = create_school("Bench Academy", session=session)
-            email = f"teacher-{secrets.token_hex(4)}@example.org"
-            teacher = add_teacher(
-                school.id, "Ms Khan", email, "not-a-hash", session=session, is_admin=True,
-                email_confirmed=True,
-            )  # fmt: skip
-            viewer = Viewer(teacher.id, school.id, True)
-            school_class = create_class(viewer, "Whole year", BAND, session=session)
-            teacher_session = start_session(teacher.id, two_factor_done=True, session=session)
-            tokens = [
-                create_learner(BAND, session=session, class_id=school_class.id)[0]
-                for _ in range(pupils)
-            ]
-        assert school_class.id is not None
-        cookies = [encode_cookie(LearnerCookie(token=token), secret) for token in tokens]
-        return Room(school_class.id, teacher_session, cookies)
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def servers(url: str, secret: str, count: int, tmp: Path) -> Iterator[list[int]]:
-    """`count` uvicorn processes of the app on one database; their ports."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("COURSE_")}
-    env |= {
-        "COURSE_ENV": "production",
-        "COURSE_DATABASE_URL": url,
-        "COURSE_SECRET_KEY": secret,
-        "COURSE_DATA_DIR": str(tmp / "data"),
-        "COURSE_CONTENT_DIR": str(REPO_ROOT),
-        "COURSE_POSTS_PER_MINUTE": "1000000",
-    }
-    ports = [free_port() for _ in range(count)]
-    processes = []
-    try:
-        for index, port in enumerate(ports):
-            with (tmp / f"server-{index}.log").open("wb") as log:
-                processes.append(
-                    subprocess.Popen(
-                        [*UVICORN, "--port", str(port)],
-                        env=env,
-                        cwd=REPO_ROOT,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
-        for process, port in zip(processes, ports, strict=True):
-            wait_until_up(process, port, tmp)
-        yield ports
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def wait_until_up(process: subprocess.Popen[bytes], port: int, tmp: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            logs = "".join(log.read_text() for log in tmp.glob("server-*.log"))
-            raise SystemExit(f"a server stopped:\n{logs}")
-        with suppress(httpx.TransportError):
-            httpx.get(f"http://{HOST}:{port}/", timeout=1.0)
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"the server on port {port} did not start within {START_TIMEOUT} s")
 
 
 class Pupil:
@@ -306,7 +185,8 @@ def run_case(kind: str, processes: int, pupils: int, args: argparse.Namespace) -
         secret = secrets.token_urlsafe(48)
         with database(kind, args.postgres_url, tmp) as url:
             room = make_room(url, secret, pupils)
-            with servers(url, secret, processes, tmp) as ports:
+            production = {"COURSE_ENV": "production", "COURSE_POSTS_PER_MINUTE": "1000000"}
+            with server_processes(url, secret, processes, tmp, production) as ports:
                 result.clicks = asyncio.run(measure(room, ports, args.clicks))
                 result.load = os.getloadavg()
     return result
