@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,18 +9,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from course.app import create_app
 from course.content.schema import Catalogue
 from course.film.production.build import CHROMIUM, CHROMIUM_ARGS  # the flags the film is drawn with
 from course.migrations.run import upgrade
-from course.settings import REPO_ROOT, Settings
+from course.settings import Settings
 from tests.browser.helpers import (
     VENDOR,
     LiveServer,
     NeutralSite,
     axe_violations,
     describe_violations,
-    serve,
+    fresh_settings,
+    serve_fresh,
     serve_neutral_site,
 )
 
@@ -70,21 +69,9 @@ def live_server(
     neutral site.
     """
     folder = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{folder / 'course.db'}"
-    upgrade(url)
-    settings = Settings(
-        database_url=url,
-        secret_key=secrets.token_urlsafe(32),
-        data_dir=folder / "data",
-        content_dir=REPO_ROOT,
-        exit_url=neutral_site.url,
-    )
-    app = create_app(settings, catalogue=catalogue)
-    try:
-        with serve(app) as server:
-            yield server
-    finally:
-        app.state.engine.dispose()
+    settings = fresh_settings(folder, exit_url=neutral_site.url)
+    with serve_fresh(settings, catalogue) as server:
+        yield server
 
 
 TIMEOUT_MS = 10_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
+from course.app import create_app
 from course.content.schema import (
     BranchingItem,
     Catalogue,
@@ -27,6 +29,8 @@ from course.content.schema import (
     OrderItem,
     RedFlagsItem,
 )
+from course.migrations.run import upgrade
+from course.settings import REPO_ROOT, Settings
 from tests.scenario_helpers import reachable_states
 
 VENDOR = Path(__file__).parent / "vendor"
@@ -94,6 +98,33 @@ def serve(app: FastAPI) -> Iterator[LiveServer]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def fresh_settings(folder: Path, settings_for: Any = None, **overrides: Any) -> Settings:
+    """Settings for a live server of its own: a fresh, migrated SQLite database in `folder`, its
+    own secret and data folder, the real content; `overrides` on top (and `settings_for`, such
+    as a test mail box's, applied last)."""
+    url = f"sqlite:///{folder / 'course.db'}"
+    upgrade(url)
+    settings = Settings(
+        database_url=url,
+        secret_key=secrets.token_urlsafe(32),
+        data_dir=folder / "data",
+        content_dir=REPO_ROOT,
+        **overrides,
+    )
+    return settings_for(settings) if settings_for else settings
+
+
+@contextmanager
+def serve_fresh(settings: Settings, catalogue: Catalogue) -> Iterator[LiveServer]:
+    """The app built from these settings on the shared catalogue, served until the block ends."""
+    app = create_app(settings, catalogue=catalogue)
+    try:
+        with serve(app) as server:
+            yield server
+    finally:
+        app.state.engine.dispose()
 
 
 # --- Requests, and the neutral site the quick exit goes to --------------------------------------

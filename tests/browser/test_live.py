@@ -20,26 +20,24 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import Session
 
-from course.app import create_app
 from course.content.schema import Catalogue
 from course.db import write_session
 from course.learning.progress import create_learner
 from course.live import state
 from course.live.broker import COUNTS, STATE, Change
 from course.live.steps import Step, running_order
-from course.migrations.run import upgrade
 from course.schools.accounts import add_teacher, create_school
 from course.schools.classes import Viewer, create_class, shown_code
 from course.schools.sessions import start_session
-from course.settings import REPO_ROOT, Settings
 from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.helpers import (
     LiveServer,
     NeutralSite,
     assert_not_navigated,
     block_scripts,
+    fresh_settings,
     mark_page,
-    serve,
+    serve_fresh,
     tab_to,
 )
 
@@ -69,22 +67,9 @@ def server(
 ) -> Iterator[LiveServer]:
     """The app on 127.0.0.1 (as conftest's live_server), with k = 5."""
     folder = tmp_path_factory.mktemp("live-sessions")
-    url = f"sqlite:///{folder / 'course.db'}"
-    upgrade(url)
-    settings = Settings(
-        database_url=url,
-        secret_key=secrets.token_urlsafe(32),
-        data_dir=folder / "data",
-        content_dir=REPO_ROOT,
-        exit_url=neutral_site.url,
-        stats_min_group=K,
-    )
-    app = create_app(settings, catalogue=catalogue)
-    try:
-        with serve(app) as live:
-            yield live
-    finally:
-        app.state.engine.dispose()
+    settings = fresh_settings(folder, exit_url=neutral_site.url, stats_min_group=K)
+    with serve_fresh(settings, catalogue) as server:
+        yield server
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import secrets
 from collections.abc import Callable, Iterator
 
 import pyotp
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from course.app import create_app
 from course.content.schema import Catalogue
-from course.migrations.run import upgrade
-from course.settings import REPO_ROOT, Settings
-from tests.browser.helpers import LiveServer, serve, take_lesson
+from tests.browser.helpers import LiveServer, fresh_settings, serve_fresh, take_lesson
 from tests.teacher_pages import PASSWORD, MailBox, path_of, smtp_server
 
 pytestmark = pytest.mark.browser
@@ -45,23 +41,9 @@ def server(
     tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue, mail: MailBox
 ) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("school")
-    url = f"sqlite:///{folder / 'course.db'}"
-    upgrade(url)
-    settings = mail.settings_for(
-        Settings(
-            database_url=url,
-            secret_key=secrets.token_urlsafe(32),
-            data_dir=folder / "data",
-            content_dir=REPO_ROOT,
-            stats_min_group=K,
-        )
-    )
-    app = create_app(settings, catalogue=catalogue)
-    try:
-        with serve(app) as live:
-            yield live
-    finally:
-        app.state.engine.dispose()
+    settings = fresh_settings(folder, mail.settings_for, stats_min_group=K)
+    with serve_fresh(settings, catalogue) as server:
+        yield server
 
 
 def sign_up_with_two_factor(page: Page, server: LiveServer, mail: MailBox, email: str) -> None:

@@ -5,18 +5,14 @@ keyboard, and with JavaScript off; axe finds nothing on any account page, errors
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable, Iterator
 
 import pyotp
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from course.app import create_app
 from course.content.schema import Catalogue
-from course.migrations.run import upgrade
-from course.settings import REPO_ROOT, Settings
-from tests.browser.helpers import LiveServer, serve, tab_to
+from tests.browser.helpers import LiveServer, fresh_settings, serve_fresh, tab_to
 from tests.teacher_pages import PASSWORD, MailBox, next_code, path_of, smtp_server
 
 pytestmark = pytest.mark.browser
@@ -36,22 +32,9 @@ def server(
 ) -> Iterator[LiveServer]:
     """The app live on 127.0.0.1, sending its mail to the test's SMTP server."""
     folder = tmp_path_factory.mktemp("teachers")
-    url = f"sqlite:///{folder / 'course.db'}"
-    upgrade(url)
-    settings = mail.settings_for(
-        Settings(
-            database_url=url,
-            secret_key=secrets.token_urlsafe(32),
-            data_dir=folder / "data",
-            content_dir=REPO_ROOT,
-        )
-    )
-    app = create_app(settings, catalogue=catalogue)
-    try:
-        with serve(app) as live:
-            yield live
-    finally:
-        app.state.engine.dispose()
+    settings = fresh_settings(folder, mail.settings_for)
+    with serve_fresh(settings, catalogue) as server:
+        yield server
 
 
 def heading(page: Page) -> str:
