@@ -27,7 +27,7 @@ from course.learning.deps import CookieDep, MaybeLearner
 from course.learning.progress import KnownLearner
 from course.live import state
 from course.live.broker import COUNTS, STATE, Change
-from course.live.models import SHOWN
+from course.live.models import SHOWN, LiveDevice
 from course.live.views import LiveView, read_view, sse_message, step_html
 from course.safety.services import help_for
 from course.web import render, url_path
@@ -53,9 +53,11 @@ def pupil_view(request: Request, learner: KnownLearner) -> tuple[LiveView, tuple
         first = state.arrive(view.live_id, learner.id, session=session)
         return first, [Change(view.class_id, COUNTS)] if first else []
 
-    app.state.live_broker.change(arrive)
     with read_session(app.state.engine) as session:
         mine = state.my_answer(view.live_id, step.key, learner.id, session=session)
+        here = session.get(LiveDevice, (view.live_id, learner.id)) is not None
+    if not here:  # a write only the first time (a page, a catch-up or a poll reads alone)
+        app.state.live_broker.change(arrive)
     return view, mine
 
 
