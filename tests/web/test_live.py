@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from course.db import read_session
 from course.live.models import LiveAnswer, LiveDevice, LiveHelp, LiveSession
-from course.live.steps import running_order
+from course.live.steps import Step, running_order
 from course.schools.classes import shown_code
 from course.schools.models import SchoolClass
 from course.settings import Settings
@@ -83,6 +83,14 @@ def first_question(app: FastAPI) -> int:
     return next(i for i, step in enumerate(order) if step.kind == "question")
 
 
+def start_at_first_question(app: FastAPI, teacher: TestClient, class_id: int) -> Step:
+    """Start the class's session and go to the first question (by "Go to a lesson"'s form)."""
+    start(teacher, class_id)
+    index = first_question(app)
+    press(teacher, class_id, "go", step=index)
+    return running_order(app.state.catalogue, BAND)[index]
+
+
 def answer(device: TestClient, step_key: str, *choices: str) -> int:
     token = csrf_token(device, "/live")
     data = {"csrf_token": token, "step": step_key, "choice": list(choices)}
@@ -131,10 +139,7 @@ def test_answers_show_as_shares_only_once_k_have_answered(
     app: FastAPI, room: tuple[TestClient, SchoolClass], pupils: list[TestClient]
 ) -> None:
     teacher, school_class = room
-    start(teacher, school_class.id)
-    index = first_question(app)
-    press(teacher, school_class.id, "go", step=index)
-    step = running_order(app.state.catalogue, BAND)[index]
+    step = start_at_first_question(app, teacher, school_class.id)
     assert step.poll is not None
     right = next(o.id for o in step.poll.options if o.right)
     for device in pupils[:4]:
@@ -158,10 +163,7 @@ def test_a_wrong_answer_form_says_what_to_do_and_a_late_one_is_not_kept(
     app: FastAPI, room: tuple[TestClient, SchoolClass], pupils: list[TestClient]
 ) -> None:
     teacher, school_class = room
-    start(teacher, school_class.id)
-    index = first_question(app)
-    press(teacher, school_class.id, "go", step=index)
-    step = running_order(app.state.catalogue, BAND)[index]
+    step = start_at_first_question(app, teacher, school_class.id)
     token = csrf_token(pupils[0], "/live")
     empty = pupils[0].post("/live/answer", data={"csrf_token": token, "step": step.key})
     assert empty.status_code == 422
@@ -298,10 +300,7 @@ def test_no_names_points_scores_timers_or_leaderboards_in_a_live_session(
     """On the projector and a pupil's device at a question once the class's answers show:
     shares only, nothing ranked, nothing timed."""
     teacher, school_class = room
-    start(teacher, school_class.id)
-    index = first_question(app)
-    press(teacher, school_class.id, "go", step=index)
-    step = running_order(app.state.catalogue, BAND)[index]
+    step = start_at_first_question(app, teacher, school_class.id)
     assert step.poll is not None
     for device in pupils:
         answer(device, step.key, step.poll.options[0].id)
