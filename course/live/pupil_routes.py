@@ -68,11 +68,10 @@ def page(
     error: str | None = None,
     notice: str | None = None,
     status_code: int = 200,
-    view_and_mine: tuple[LiveView, tuple[str, ...]] | None = None,
 ) -> Response:
     if learner is None or learner.class_id is None:
         return render(request, "live/not_in_class.html", {"learner": learner})
-    view, mine = view_and_mine or pupil_view(request, learner)
+    view, mine = pupil_view(request, learner)
     context = {"view": view, "mine": mine, "error": error, "notice": notice, "learner": learner}
     context["press"] = secrets.token_hex(16)
     return render(request, "live/pupil.html", context, status_code=status_code)

@@ -25,7 +25,7 @@ from course.live import state
 from course.live.broker import STATE, Change
 from course.live.models import LiveSession
 from course.live.steps import running_order, step_at
-from course.live.views import LiveView, read_view, step_html
+from course.live.views import RETRY_MS, LiveView, read_view
 from course.schools.classes import Viewer, class_for, shown_code
 from course.schools.deps import CurrentTeacher, KnownTeacher
 from course.schools.join_links import join_link
@@ -216,15 +216,6 @@ def end_live(request: Request, class_id: int, teacher: CurrentTeacher) -> Respon
     return RedirectResponse(f"{location}?ended=1", status_code=303)
 
 
-@router.get("/{class_id}/counts")
-def show_counts(request: Request, class_id: int, teacher: CurrentTeacher) -> Response:
-    """The counts alone (for live.js): devices here, answers at this step, help presses."""
-    own_class(request, teacher, class_id)
-    view = teacher_view(request, class_id)
-    html = step_html(request.app.state.templates, view, teacher=True, part="counts")
-    return Response(html, media_type="text/html", headers={"x-live-event": view.event_id})
-
-
 @router.get("/{class_id}/events", response_class=EventSourceResponse)
 async def follow_counts(
     request: Request, class_id: int, own: FollowedClass
@@ -236,9 +227,11 @@ async def follow_counts(
         sent = ""
         while True:
             view = await run_in_threadpool(teacher_view, request, class_id)
-            html = step_html(templates, view, teacher=True, part="counts")
+            html = templates.get_template("live/_counts.html").render(view=view)
             if html != sent:
-                yield ServerSentEvent(event="counts", id=view.event_id, raw_data=html, retry=2000)
+                yield ServerSentEvent(
+                    event="counts", id=view.event_id, raw_data=html, retry=RETRY_MS
+                )
                 sent = html
             await asyncio.sleep(COUNTS_EVERY_SECONDS)
             await inbox.next()
