@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
 
-.PHONY: run test check lint format check-content migrate bench bench-live crowd browsers clean film \
+.PHONY: run test check lint format check-content migrate bench bench-live burst crowd browsers clean film \
 	lighthouse screenshots
 
 $(VENV)/bin/python:
@@ -91,6 +91,10 @@ bench: $(DEV_STAMP)
 ## bench-live: click to every pupil's device in a live session, 30 and 1,000 pupils, both databases
 bench-live: $(DEV_STAMP)
 	$(BIN)/python -m tests.perf.live_bench $(LIVE_BENCH_ARGS)
+
+## burst: 300 learners in 10 classes, 10,000 answers with retries, the server killed mid-burst
+burst: $(DEV_STAMP)
+	$(BIN)/python -m tests.perf.burst $(BURST_ARGS)
 
 ## crowd: 50, 200 and 800 learners starting and answering at once, on SQLite and PostgreSQL
 crowd: $(DEV_STAMP)
