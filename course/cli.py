@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from course import data_commands
 from course.settings import Settings, get_settings
@@ -26,25 +27,34 @@ def serve(args: argparse.Namespace) -> int:
     if problems:
         return 1
     settings.resolved_secret_key()  # create it once, before workers race to
+    uvicorn.run("course.app:create_app", factory=True, **server_options(settings))
+    return 0
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves the app: our HTTP protocol and logging, no access log, and forwarded
+    headers believed only from the proxies named in COURSE_FORWARDED_ALLOW_IPS (none by default:
+    then the client's address and scheme are the connection's own)."""
     from course.serving import HTTP_PROTOCOL, log_config
 
-    uvicorn.run(
-        "course.app:create_app",
-        factory=True,
-        http=HTTP_PROTOCOL,  # uvicorn's own 400s carry our security headers
-        log_config=log_config(),  # the app's own log lines (the daily purge's count) too
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        proxy_headers=False,
-        server_header=False,
-        access_log=False,  # no IP addresses or user agents in logs
-        log_level="info",
+    proxies = settings.forwarded_allow_ips
+    return {
+        "http": HTTP_PROTOCOL,  # uvicorn's own 400s carry our security headers
+        "log_config": log_config(),  # the app's own log lines (the daily purge's count) too
+        "host": settings.host,
+        "port": settings.port,
+        "workers": settings.workers,
+        # Behind a proxy, the rate limits count the client's address (X-Forwarded-For) and
+        # absolute links use its scheme (X-Forwarded-Proto); from anyone else, neither is read.
+        "proxy_headers": bool(proxies),
+        **({"forwarded_allow_ips": proxies} if proxies else {}),
+        "server_header": False,
+        "access_log": False,  # no IP addresses or user agents in logs
+        "log_level": "info",
         # Live sessions' streams never end by themselves: on a stop or restart, give requests
         # in progress 5 s, then close the streams (devices reconnect, and catch up, by themselves).
-        timeout_graceful_shutdown=5,
-    )
-    return 0
+        "timeout_graceful_shutdown": 5,
+    }
 
 
 def migrate(_args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from functools import lru_cache
@@ -62,6 +63,12 @@ class Settings(BaseSettings):
         "",
         description="optional: the address learners use, e.g. https://course.example.org; "
         "state changes must come from its origin (else from the request's own host)",
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="optional: the reverse proxy's addresses or networks, comma-separated "
+        "(127.0.0.1 or 10.0.0.0/8); only from these are X-Forwarded-For and X-Forwarded-Proto "
+        "believed; empty, they are believed from nobody",
     )
     retention_days: int = Field(
         395, ge=1, description="delete a learner this many days after their last visit (13 months)"
@@ -158,6 +165,22 @@ class Settings(BaseSettings):
                 "COURSE_PUBLIC_URL must be a scheme and host, e.g. https://course.example.org"
             )
         return url
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        proxies = []
+        for proxy in (part.strip() for part in value.split(",") if part.strip()):
+            try:  # written as uvicorn reads them: an address, or a network without host bits
+                network = ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    "COURSE_FORWARDED_ALLOW_IPS must list the proxy's IP addresses or networks, "
+                    f"comma-separated (such as 127.0.0.1 or 10.0.0.0/8), not {proxy!r}"
+                ) from None
+            single = network.num_addresses == 1 and "/" not in proxy
+            proxies.append(str(network.network_address if single else network))
+        return ",".join(proxies)
 
     @model_validator(mode="after")
     def _production_needs_a_secret(self) -> Settings:
