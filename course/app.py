@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
 from course.content.loader import load_catalogue
 from course.content.schema import AUDIENCE_LABELS, Catalogue
-from course.db import create_db_engine
+from course.db import create_db_engine, write_session
 from course.errors import add_error_pages, refuse_forgery, refuse_request
 from course.film.block import film_block_html
 from course.film.routes import router as film_router
@@ -79,7 +80,11 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.live_broker = broker = Broker(app.state.engine)
     app.state.live_fragments = Fragments(app.state.engine, catalogue, templates, broker)
     app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)
-    app.state.sign_in_counter = counter_for(settings)  # teachers' sign-in attempts per address
+    # Rate limits' counts, shared by every process on the database (or Redis, when set): each
+    # sign-in attempt and wrong class code is written at once, other posts in batches.
+    shared = partial(write_session, app.state.engine)
+    app.state.sign_in_counter = counter_for(settings, database=shared, exact=True)
+    app.state.join_guesses = counter_for(settings, database=shared, exact=True)
     app.add_middleware(
         CsrfMiddleware,
         secret=secret_key,
@@ -93,6 +98,7 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.add_middleware(
         RateLimitMiddleware,
         settings=settings,
+        counter=counter_for(settings, database=shared),
         secret=secret_key,
         start_path=app.url_path_for("start_course"),
         join_prefix=app.url_path_for("show_join") + "/",  # joining a class creates a learner
@@ -121,6 +127,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await daily_purge.stop()
         await app.state.live_broker.stop()
         await app.state.sign_in_counter.close()
+        await app.state.join_guesses.close()
         app.state.engine.dispose()
 
 

@@ -12,6 +12,7 @@ from course.schools.models import (
     Teacher,
     TeacherSession,
 )
+from course.security.shared_counts import RateCount
 from course.stats.models import BreakdownSnapshot
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "LiveHelp",
     "LiveResult",
     "LiveSession",
+    "RateCount",
     "RecoveryCode",
     "ScenarioStep",
     "School",

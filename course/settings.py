@@ -103,8 +103,8 @@ class Settings(BaseSettings):
     )
     redis_url: str = Field(
         "",
-        description="optional: redis://host:port/db to share the rate limits' counts between "
-        "workers; without it each worker counts in its own memory",
+        description="optional: redis://host:port/db to keep the rate limits' counts in Redis; "
+        "without it they are kept in the database, shared by every process either way",
     )
 
     # Teacher accounts (course/schools/): the mail that carries their one-time links, and how

@@ -22,7 +22,7 @@ from course.learning.progress import create_learner, resume_lesson, revoke_learn
 from course.live.state import live_of_class
 from course.schools.classes import class_by_code, joined_count, shown_code, typed_code, why_closed
 from course.schools.models import SchoolClass
-from course.security.rate import WINDOW_SECONDS, client_key, counter_for, wall_clock
+from course.security.rate import WINDOW_SECONDS, client_key, wall_clock
 from course.web import render, url_path
 
 router = APIRouter(prefix="/join", tags=["joining"])
@@ -35,8 +35,7 @@ async def too_many_guesses(request: Request, *, wrong: bool) -> bool:
     every attempt from it is refused until the minute ends, right codes too, so a guesser
     cannot tell a hit by the answer."""
     state = request.app.state
-    if not hasattr(state, "join_guesses"):
-        state.join_guesses = counter_for(state.settings)  # shared by workers with Redis
+    if not hasattr(state, "join_blocked"):
         state.join_blocked = {}  # this worker's addresses over the limit: key -> window
     window = int(wall_clock() // WINDOW_SECONDS)
     key = "join:" + client_key(request.scope, state.secret_key)

@@ -3,11 +3,12 @@
 A whole school can sit behind one address, so the limits are for a school, not for one pupil:
 by default 1,200 new learners and 6,000 posts a minute, enough for 1,000 pupils starting at
 once and each answering a question every ten seconds, and far too few for a script filling
-the database. Counts are kept in fixed one-minute windows, in this process's memory (only the
-current window: older ones are dropped whole) or, with COURSE_REDIS_URL, in Redis, shared by
-every worker. The address itself is never kept: only a keyed hash of it (of its /64 network
-for IPv6, where one device may use many addresses), held for at most two minutes, and never
-logged.
+the database. Counts are kept in fixed one-minute windows, shared by every process and host:
+in the database (course/security/shared_counts.py) or, with COURSE_REDIS_URL, in Redis. A
+counter in this process's memory (only the current window: older ones are dropped whole) is
+for an app with no database to share, such as a test of the limiter alone. The address
+itself is never kept: only a keyed hash of it (of its /64 network for IPv6, where one device
+may use many addresses), held for at most two minutes, and never logged.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from course.security.limits import SAFE_METHODS, Refuser
+from course.security.shared_counts import DatabaseCounter, Writer
 from course.settings import Settings
 
 if TYPE_CHECKING:
@@ -144,9 +146,14 @@ class RedisCounter:
         self.client = None
 
 
-def counter_for(settings: Settings) -> Counter:
-    """Redis when COURSE_REDIS_URL is set, else this process's memory."""
-    return RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
+def counter_for(settings: Settings, *, database: Writer | None, exact: bool = False) -> Counter:
+    """Redis when COURSE_REDIS_URL is set, else the database that `database` writes to (each
+    hit written at once when `exact`, else in batches), else this process's memory."""
+    if settings.redis_url:
+        return RedisCounter(settings.redis_url)
+    if database is not None:
+        return DatabaseCounter(database, exact=exact)
+    return MemoryCounter()
 
 
 class RateLimitMiddleware:
@@ -162,6 +169,7 @@ class RateLimitMiddleware:
         app: ASGIApp,
         *,
         settings: Settings,
+        counter: Counter,
         secret: str,
         start_path: str,
         join_prefix: str = "",
@@ -174,7 +182,7 @@ class RateLimitMiddleware:
         self.refuse = refuse
         self.posts = settings.posts_per_minute
         self.starts = settings.starts_per_minute
-        self.counter = counter_for(settings)
+        self.counter = counter
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

@@ -1,9 +1,11 @@
-"""A live session across two real server processes on one PostgreSQL database.
+"""A live session, and the rate limits, across two real server processes on one PostgreSQL
+database.
 
 Each `course serve` process keeps its own LISTEN connection and fans changes out to its own
 streams, so a pupil whose stream another process serves must still follow the teacher: the
 NOTIFY sent inside the teacher's write is what carries the step from one process to the other.
 The in-process tests (tests/web/test_live.py) cannot show this: they have one process.
+Nor can they show that a guesser gains nothing by spreading guesses over processes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import secrets
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -35,19 +36,22 @@ ARRIVES_WITHIN = 10.0  # generous: the step normally arrives in milliseconds
 NAMES = CookieNames.for_site(secure=False)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A fresh schema in the test database, migrated; dropped afterwards."""
     with postgres_schema(POSTGRES_URL) as url:
         yield url
 
 
-@pytest.fixture
-def servers(database: str, tmp_path: Path) -> Iterator[tuple[str, str, str]]:
+@pytest.fixture(scope="module")
+def servers(
+    database: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str, str]]:
     """Two server processes (uvicorn, as `course serve` runs it) on the same database and
-    secret; their base URLs and the secret."""
+    secret, for the module's tests (each writes a class of its own); their base URLs and the
+    secret."""
     secret = secrets.token_urlsafe(32)
-    with server_processes(database, secret, 2, tmp_path) as ports:
+    with server_processes(database, secret, 2, tmp_path_factory.mktemp("servers")) as ports:
         base_a, base_b = (f"http://{HOST}:{port}" for port in ports)
         yield base_a, base_b, secret
 
@@ -144,3 +148,21 @@ def test_a_pupil_on_one_process_follows_a_teacher_on_another(
         pupil.close()  # ends the stream; the reader thread is a daemon either way
         teacher.close()
         reader.join(5)
+
+
+def test_wrong_class_codes_count_against_one_limit_on_every_process(
+    servers: tuple[str, str, str],
+) -> None:
+    base_a, base_b, _ = servers
+    limit = 10  # COURSE_JOIN_GUESSES_PER_MINUTE's default
+    with httpx.Client(base_url=base_a) as on_a, httpx.Client(base_url=base_b) as on_b:
+        for _ in range(2):  # a second go if the minute turned over half-way
+            minute = int(time.time() // 60)
+            guesses = [(on_a, on_b)[n % 2].get("/join/ZZZZ2222").status_code for n in range(limit)]
+            past_the_limit = [on_a.get("/join/YYYY2222"), on_b.get("/join/YYYY2222")]
+            if int(time.time() // 60) == minute:
+                break
+            time.sleep(max(0.0, (minute + 1) * 60 - time.time()) + 0.1)
+    assert guesses == [404] * limit  # five on each process, ten in all
+    assert [response.status_code for response in past_the_limit] == [429, 429]
+    assert all(response.headers["retry-after"] for response in past_the_limit)

@@ -18,7 +18,13 @@ from starlette.types import Message, Receive, Scope, Send
 from course.app import create_app
 from course.content.schema import Catalogue
 from course.security import rate
-from course.security.rate import MemoryCounter, RateLimitMiddleware, RedisCounter, client_key
+from course.security.rate import (
+    MemoryCounter,
+    RateLimitMiddleware,
+    RedisCounter,
+    client_key,
+    counter_for,
+)
 from course.settings import Settings
 from tests.aio import run as run_async
 from tests.pages import csrf_token
@@ -115,7 +121,12 @@ async def refuse_plainly(request: Request, status: int) -> Response:
 def limiter_alone(settings: Settings) -> RateLimitMiddleware:
     """The rate limiter in front of an app that answers 204 to everything."""
     return RateLimitMiddleware(
-        answer_204, settings=settings, secret="s", start_path="/start", refuse=refuse_plainly
+        answer_204,
+        settings=settings,
+        counter=counter_for(settings, database=None),
+        secret="s",
+        start_path="/start",
+        refuse=refuse_plainly,
     )
 
 
