@@ -1,9 +1,11 @@
 """Benchmark the course against bare FastAPI: requests/s, p50/p99 latency and page weight.
 
-Run it with `make bench` or `.venv/bin/python tests/perf/bench.py [--seconds 10]`. It serves the
-app (`course serve`) and a hello-world (tests/perf/hello.py) the same way, with uvicorn on
-127.0.0.1, loads each endpoint with wrk from a second process and prints one table. It exits 1
-when any response was an error or wrk lost requests. This is a script, not a pytest test.
+Run it with `make bench` or `.venv/bin/python tests/perf/bench.py [--seconds 10]`; the run itself
+(both databases side by side, the targets) is tests/perf/bench_run.py, its data
+tests/perf/bench_data.py. This module holds what every benchmark here shares: serving the app
+(`course serve`) and a hello-world (tests/perf/hello.py) the same way, with uvicorn on 127.0.0.1,
+loading an endpoint with wrk from a second process, and a first visit's page weight. This is a
+script, not a pytest test.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ import os
 import platform
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import suppress
@@ -40,8 +40,6 @@ STOP_TIMEOUT = 10.0
 HTTP_TIMEOUT = 10.0
 AGE_BAND = "14-18"
 COOKIES = ("course_learner", "course_csrf")
-TARGET_RATIO = 0.5
-TARGET_P99_MS = 100.0
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 UNITS_TO_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
@@ -96,18 +94,6 @@ class Resource:
     sent_bytes: int
     encoding: str
     gzip_bytes: int
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """The command line: duration, workers and connections."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each measured run")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers per server")
-    parser.add_argument("--connections", type=int, default=50, help="open wrk connections")
-    args = parser.parse_args(argv)
-    if args.seconds < 1 or args.workers < 1 or args.connections < WRK_THREADS:
-        parser.error(f"--seconds and --workers must be ≥ 1, --connections ≥ {WRK_THREADS}")
-    return args
 
 
 def free_port() -> int:
@@ -260,12 +246,14 @@ def cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def start_learner(port: int) -> tuple[str, str]:
-    """Start a learner over HTTP as a browser would; return their Cookie header and first lesson."""
+def start_learner(port: int, names: Sequence[str] = COOKIES) -> tuple[str, str]:
+    """Start a learner over HTTP as a browser would; return their Cookie header and first lesson.
+
+    `names` are the learner and CSRF cookies' names (`__Host-` prefixed in production)."""
     page = get(port, "/start")
     cookies = cookies_from(page)
     match = CSRF_INPUT.search(page.body.decode())  # type: ignore[attr-defined]
-    if page.status != 200 or not match or "course_csrf" not in cookies:
+    if page.status != 200 or not match or names[1] not in cookies:
         raise BenchError(f"GET /start gave {page.status} without a CSRF cookie and token")
     form = urlencode({"age_band": AGE_BAND, "csrf_token": match.group(1)})
     headers = {
@@ -277,10 +265,10 @@ def start_learner(port: int) -> tuple[str, str]:
     location = started.headers.get("Location", "")
     if started.status != 303 or not location.startswith("/lessons/"):
         raise BenchError(f"POST /start gave {started.status} to {location!r}, not a lesson")
-    missing = [name for name in COOKIES if name not in cookies]
+    missing = [name for name in names if name not in cookies]
     if missing:
         raise BenchError(f"POST /start did not leave the cookies {missing}")
-    return cookie_header({name: cookies[name] for name in COOKIES}), urlsplit(location).path
+    return cookie_header({name: cookies[name] for name in names}), urlsplit(location).path
 
 
 def check_endpoint(endpoint: Endpoint) -> None:
@@ -292,8 +280,15 @@ def check_endpoint(endpoint: Endpoint) -> None:
         raise BenchError(f"{endpoint.name}: {endpoint.url} answered {response.status} {location}")
 
 
-def run_wrk(endpoint: Endpoint, seconds: int, connections: int) -> str:
-    """Run wrk against one endpoint and return what it printed."""
+def run_wrk(
+    endpoint: Endpoint,
+    seconds: int,
+    connections: int,
+    script: Path | None = None,
+    script_args: Sequence[str] = (),
+) -> str:
+    """Run wrk against one endpoint (with a Lua script and its arguments) and return what it
+    printed."""
     command = [
         "wrk",
         f"--threads={WRK_THREADS}",
@@ -304,8 +299,10 @@ def run_wrk(endpoint: Endpoint, seconds: int, connections: int) -> str:
     ]
     for header in endpoint.headers:
         command += ["--header", header]
+    if script is not None:
+        command += ["--script", str(script)]
     done = subprocess.run(
-        [*command, endpoint.url],
+        [*command, endpoint.url, *(["--", *script_args] if script_args else [])],
         capture_output=True,
         text=True,
         timeout=seconds + 30,
@@ -456,20 +453,6 @@ def print_weight(path: str, resources: list[Resource]) -> None:
     print(f"  {'total':<53}{sent / 1000:>9.1f}{'':>10}{zipped / 1000:>12.1f}")
 
 
-def print_verdict(results: list[tuple[Endpoint, WrkResult]]) -> None:
-    """Whether the lesson page meets the target against hello-world."""
-    baseline = results[0][1].requests_per_second
-    lesson = results[-1][1]
-    ratio = lesson.requests_per_second / baseline if baseline else 0.0
-    met = ratio >= TARGET_RATIO and lesson.p99_ms < TARGET_P99_MS
-    print()
-    print(
-        f"target: lesson page ≥ {TARGET_RATIO}× hello-world req/s and p99 < "
-        f"{TARGET_P99_MS:.0f} ms: {'MET' if met else 'NOT MET'} "
-        f"({ratio:.2f}×, p99 {lesson.p99_ms:.1f} ms)"
-    )
-
-
 def failures(results: list[tuple[Endpoint, WrkResult]]) -> list[str]:
     """Every endpoint that answered with errors or lost requests."""
     return [
@@ -489,54 +472,8 @@ def raise_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def benchmark(args: argparse.Namespace, tmp: Path, servers: list[Server]) -> int:
-    """Start both servers, load each endpoint, print the tables; return the exit code."""
-    env = course_env(tmp)
-    migrate(env)
-    print("starting servers …", flush=True)
-    servers.append(serve_hello(args.workers, tmp))
-    servers.append(serve_course(env, args.workers, tmp))
-    hello, course = servers
-    for server in servers:
-        wait_until_up(server)
-    cookie, lesson_path = start_learner(course.port)
-    endpoints = [
-        Endpoint("hello-world (bare FastAPI)", hello.port, "/"),
-        Endpoint("home page / (no cookie)", course.port, "/"),
-        Endpoint(
-            "lesson page (returning learner)", course.port, lesson_path, (f"Cookie: {cookie}",)
-        ),
-    ]
-    print(f"loading with wrk … (lesson page: {lesson_path})", flush=True)
-    results = [(e, measure(e, args.seconds, args.connections)) for e in endpoints]
-    print_results(results)
-    print_weight(lesson_path, page_weight(course.port, lesson_path, cookie))
-    print_verdict(results)
-    problems = failures(results)
-    for problem in problems:
-        print(f"FAIL {problem}", file=sys.stderr)
-    return 1 if problems else 0
+if __name__ == "__main__":  # `make bench`: the run itself is in tests/perf/bench_run.py
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.perf.bench_run import main
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the whole benchmark once; always stop the servers."""
-    args = parse_args(argv)
-    if not shutil.which("wrk"):
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
-        return 1
-    raise_on_sigterm()
-    print_header(args)
-    servers: list[Server] = []
-    with tempfile.TemporaryDirectory(prefix="course-bench-") as tmp:
-        try:
-            return benchmark(args, Path(tmp), servers)
-        except (BenchError, subprocess.TimeoutExpired) as error:
-            print(f"FAIL {error}", file=sys.stderr)
-            return 1
-        finally:
-            for server in reversed(servers):
-                stop(server)
-
-
-if __name__ == "__main__":
     sys.exit(main())
