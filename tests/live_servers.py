@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +40,10 @@ UVICORN = [
     # An open stream never ends by itself: without this, uvicorn waits for it at shutdown.
     "--timeout-graceful-shutdown", "2",
 ]  # fmt: skip
+
+
+# `course serve` itself (its content check, then uvicorn with its options and COURSE_* settings).
+COURSE_SERVE = [sys.executable, "-m", "course.cli", "serve"]
 
 
 @dataclass(frozen=True)
@@ -102,10 +106,16 @@ def make_room(url: str, secret: str, pupils: int = 1) -> Room:
 
 @contextmanager
 def server_processes(
-    url: str, secret: str, count: int, folder: Path, env: Mapping[str, str] = {}
+    url: str,
+    secret: str,
+    count: int,
+    folder: Path,
+    env: Mapping[str, str] = {},
+    command: Sequence[str] = UVICORN,
 ) -> Iterator[list[int]]:
     """`count` uvicorn processes of the app on one database and secret; their ports, once each
-    answers. Their output goes to server-<n>.log in `folder`."""
+    answers. Their output goes to server-<n>.log in `folder`. `command` (given --port N after
+    it) may be COURSE_SERVE, to run the very command operators run."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("COURSE_")}
     environment |= {
         "COURSE_DATABASE_URL": url,
@@ -119,7 +129,7 @@ def server_processes(
     try:
         for index, port in enumerate(ports):
             with (folder / f"server-{index}.log").open("wb") as log:
-                command = [*UVICORN, "--port", str(port)]
+                command = [*command, "--port", str(port)]
                 processes.append(
                     subprocess.Popen(
                         command,
