@@ -62,6 +62,7 @@ def password_problem(password: str, *, about: Iterable[str] = ()) -> str | None:
         return TOO_LONG
     texts = [text.lower() for text in about if text]
     words = texts + [word for text in texts for word in text.replace("@", " ").split()]
+    words += [text.replace(" ", "") for text in texts if " " in text]  # "adalovelace2024"
     result = zxcvbn(password, user_inputs=words, max_length=ZXCVBN_MAX_LENGTH)
     if int(result["score"]) < MIN_SCORE:
         return TOO_COMMON
