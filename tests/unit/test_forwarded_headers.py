@@ -8,7 +8,6 @@ real nginx.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 
 from course.cli import server_options
 from course.settings import Settings
+from tests.aio import run
 
 SPOOFED = b"203.0.113.7"
 
@@ -68,7 +68,7 @@ def seen_by_the_app(settings: Settings, client: str, headers: list[tuple[bytes, 
         "method": "GET",
         "path": "/",
     }
-    asyncio.run(config.loaded_app(scope, None, None))
+    run(config.loaded_app(scope, None, None))  # a browser test may hold this thread's loop
     return seen["client"], seen["scheme"]
 
 
