@@ -15,8 +15,9 @@ from course.learning.deps import CurrentLearner, lesson_or_404, required_learner
 from course.learning.progress import KnownLearner
 from course.quizzes import answering, pages
 from course.quizzes.answering import ChatResult, Where
-from course.quizzes.grading import InvalidChoice
+from course.quizzes.grading import ORDER_FIELD, InvalidChoice
 from course.quizzes.items import item_view, read_submission, shuffle_key
+from course.security.forms import DeclaredForm
 from course.web import is_htmx, render
 
 router = APIRouter(
@@ -24,13 +25,12 @@ router = APIRouter(
 )
 
 
-async def read_form(request: Request) -> dict[str, list[str]]:
-    """The submitted form as lists of strings (files are never accepted)."""
-    form = await request.form()
-    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-
-
-FormDep = Annotated[dict[str, list[str]], Depends(read_form)]
+# What each form carries: an answer (options ticked, parts marked, or a position per step), a
+# decision in a chat (at the step it was drawn at), a step back. Only these fields are read.
+ANSWER_FORM = DeclaredForm(repeated=("choice", "part"), prefix=ORDER_FIELD.format(""))
+DECISION_FORM = DeclaredForm(single=("choice", "step"))
+BACK_FORM = DeclaredForm(single=("step",))
+Fields = dict[str, list[str]]
 
 
 def quiz_or_404(catalogue: Catalogue, lesson: Lesson) -> Quiz:
@@ -158,12 +158,12 @@ def show_quiz_item(
     return pages.item_page(request, catalogue, engine, learner, lesson, quiz, item)
 
 
-@router.post("/{item_id}")
+@router.post("/{item_id}", openapi_extra=ANSWER_FORM.openapi())
 def answer_item(
     request: Request,
     slug: str,
     item_id: str,
-    form: FormDep,
+    form: Annotated[Fields, Depends(ANSWER_FORM.read)],
     catalogue: CatalogueDep,
     engine: EngineDep,
     learner: CurrentLearner,
@@ -192,18 +192,18 @@ def branching_item(
     return lesson, where_for(catalogue, lesson, quiz, learner), item
 
 
-def submitted_step(form: dict[str, list[str]]) -> int:
+def submitted_step(form: Fields) -> int:
     """The step number a scenario form was rendered at (-1 when missing or garbled)."""
     value = (form.get("step") or ["-1"])[-1]
     return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else -1
 
 
-@router.post("/{item_id}/choose")
+@router.post("/{item_id}/choose", openapi_extra=DECISION_FORM.openapi())
 def choose_in_scenario(
     request: Request,
     slug: str,
     item_id: str,
-    form: FormDep,
+    form: Annotated[Fields, Depends(DECISION_FORM.read)],
     catalogue: CatalogueDep,
     engine: EngineDep,
     learner: CurrentLearner,
@@ -215,12 +215,12 @@ def choose_in_scenario(
     return chat_response(request, catalogue, engine, learner, lesson, item, result)
 
 
-@router.post("/{item_id}/back")
+@router.post("/{item_id}/back", openapi_extra=BACK_FORM.openapi())
 def step_back_in_scenario(
     request: Request,
     slug: str,
     item_id: str,
-    form: FormDep,
+    form: Annotated[Fields, Depends(BACK_FORM.read)],
     catalogue: CatalogueDep,
     engine: EngineDep,
     learner: CurrentLearner,

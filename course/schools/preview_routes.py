@@ -31,9 +31,10 @@ from course.content.schema import (
 from course.deps import CatalogueDep
 from course.learning.deps import lesson_or_404
 from course.quizzes import scenarios
-from course.quizzes.grading import InvalidChoice
+from course.quizzes.grading import ORDER_FIELD, InvalidChoice
 from course.quizzes.items import item_view, read_submission
 from course.schools.deps import CurrentTeacher, KnownTeacher, current_teacher
+from course.security.forms import DeclaredForm
 from course.web import is_htmx, render
 
 router = APIRouter(
@@ -45,13 +46,12 @@ router = APIRouter(
 FILM_COUNTS = re.compile(r' data-film-(?:started|finished)="[^"]*"')
 
 
-async def read_form(request: Request) -> dict[str, list[str]]:
-    """The submitted form as lists of strings (files are never accepted)."""
-    form = await request.form()
-    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-
-
-FormDep = Annotated[dict[str, list[str]], Depends(read_form)]
+# What each form carries: an answer, as a learner's; a chat's path so far (one field per
+# choice), with the next choice when one is taken. Only these fields are read.
+ANSWER_FORM = DeclaredForm(repeated=("choice", "part"), prefix=ORDER_FIELD.format(""))
+DECISION_FORM = DeclaredForm(repeated=("path",), single=("choice",))
+BACK_FORM = DeclaredForm(repeated=("path",))
+Fields = dict[str, list[str]]
 
 
 def band_or_404(band: str) -> str:
@@ -167,13 +167,13 @@ def item_response(
     return render(request, "quizzes/_item.html", context, status_code=status)
 
 
-@router.post("/{band}/lessons/{slug}/quiz/{item_id}")
+@router.post("/{band}/lessons/{slug}/quiz/{item_id}", openapi_extra=ANSWER_FORM.openapi())
 def preview_answer_item(
     request: Request,
     band: str,
     slug: str,
     item_id: str,
-    form: FormDep,
+    form: Annotated[Fields, Depends(ANSWER_FORM.read)],
     catalogue: CatalogueDep,
     teacher: CurrentTeacher,
 ) -> Response:
@@ -206,18 +206,18 @@ def chat_view(
     return {**item_view(item, None, path, error), "submitted": {}}
 
 
-def form_state(item: BranchingItem, form: dict[str, list[str]]) -> scenarios.ScenarioState:
+def form_state(item: BranchingItem, form: Fields) -> scenarios.ScenarioState:
     """Where the chat is after the choices the form carries, as far as they fit the chat."""
     return scenarios.replay(item, form.get("path", []))
 
 
-@router.post("/{band}/lessons/{slug}/quiz/{item_id}/choose")
+@router.post("/{band}/lessons/{slug}/quiz/{item_id}/choose", openapi_extra=DECISION_FORM.openapi())
 def preview_choose_in_scenario(
     request: Request,
     band: str,
     slug: str,
     item_id: str,
-    form: FormDep,
+    form: Annotated[Fields, Depends(DECISION_FORM.read)],
     catalogue: CatalogueDep,
     teacher: CurrentTeacher,
 ) -> Response:
@@ -233,13 +233,13 @@ def preview_choose_in_scenario(
     return item_response(request, catalogue, teacher, band, lesson, view)
 
 
-@router.post("/{band}/lessons/{slug}/quiz/{item_id}/back")
+@router.post("/{band}/lessons/{slug}/quiz/{item_id}/back", openapi_extra=BACK_FORM.openapi())
 def preview_step_back_in_scenario(
     request: Request,
     band: str,
     slug: str,
     item_id: str,
-    form: FormDep,
+    form: Annotated[Fields, Depends(BACK_FORM.read)],
     catalogue: CatalogueDep,
     teacher: CurrentTeacher,
 ) -> Response:
