@@ -23,6 +23,9 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 CODE_LENGTH = 8
 
 
+LARGEST_ID = 2**63 - 1  # the largest id a BIGINT column holds (ids are random below it)
+
+
 def new_join_code() -> str:
     """A fresh random join code (stored without its dash)."""
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
@@ -53,6 +56,8 @@ class Viewer:
 def class_for(viewer: Viewer, class_id: int, *, session: Session) -> SchoolClass | None:
     """The class, if this teacher may see it (their own, or any of their school's for an
     admin); None otherwise, so that another school's class looks exactly like no class."""
+    if not 0 < class_id <= LARGEST_ID:  # a URL's id may be any size; the database's is not
+        return None
     found = session.get(SchoolClass, class_id)
     if found is None or found.school_id != viewer.school_id:
         return None

@@ -1,0 +1,45 @@
+"""What the fuzzers (tests/fuzz/) found, each kept as a plain test of its own."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.pages import csrf_token
+from tests.schools import class_of, sign_in_teacher
+
+TOO_BIG = 2**63  # one past the largest id a database integer column holds
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/teachers/classes/{id}",
+        "/teachers/classes/{id}/join-screen",
+        "/teachers/classes/{id}/delete",
+        "/teachers/live/{id}",
+        "/teachers/live/{id}/end",
+    ],
+)
+def test_a_class_id_too_big_for_the_database_is_not_found(
+    client: TestClient, app: FastAPI, path: str
+) -> None:
+    """A class id past 2**63 - 1 was handed to the database, which cannot hold it: a 500
+    (OverflowError on SQLite, out of range on PostgreSQL). It is a class that does not exist."""
+    class_of(app, sign_in_teacher(client, app))
+    for class_id in (TOO_BIG, 10**30, 0, -1):
+        response = client.get(path.format(id=class_id))
+        assert response.status_code == 404, (class_id, response.text)
+
+
+def test_a_change_to_a_class_id_too_big_is_not_found(client: TestClient, app: FastAPI) -> None:
+    class_of(app, sign_in_teacher(client, app))
+    token = csrf_token(client, "/teachers/classes")
+    for action in ("name", "joining", "code", "limits", "delete"):
+        response = client.post(
+            f"/teachers/classes/{TOO_BIG}/{action}", data={"csrf_token": token, "name": "x"}
+        )
+        assert response.status_code == 404, (action, response.text)
+    response = client.post(f"/teachers/live/{TOO_BIG}/start", data={"csrf_token": token})
+    assert response.status_code == 404
