@@ -19,10 +19,11 @@ from course.quizzes import scenarios
 from course.quizzes.grading import InvalidChoice
 from course.quizzes.items import Submission
 from course.quizzes.queries import (
+    insert_answer,
     record_step,
     scenario_paths,
-    store_answer,
     stored_answers,
+    stored_choice,
     undo_steps,
 )
 from course.stats import snapshots
@@ -52,18 +53,12 @@ class ChatResult:
 def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submission) -> str:
     """Store a first answer (a retry stores nothing new); returns the stored choice."""
     with write_session(engine) as session:
-        tally = snapshots.tally_for(where.learner_id, item_id, session=session)
-        stored = store_answer(
-            where.learner_id,
-            where.quiz_slug,
-            item_id,
-            submission.choice,
-            submission.correct,
-            where.content_version,
-            session=session,
-        )
-        mark_seen(where.learner_id, session=session)
+        tally = snapshots.tally_for(where.learner_id, session=session)  # marks them seen
+        values = (where.quiz_slug, item_id, submission.choice, submission.correct)
+        first = insert_answer(where.learner_id, *values, where.content_version, session=session)
         complete_when_all_answered(session, where)
+        if not first:
+            return stored_choice(where.learner_id, item_id, session=session)
         snapshots.count_answer(
             tally,
             item_id,
@@ -72,7 +67,7 @@ def submit_answer(engine: Engine, where: Where, item_id: str, submission: Submis
             session=session,
             ordered=submission.ordered,
         )
-    return stored
+    return submission.choice
 
 
 def take_decision(
@@ -146,9 +141,9 @@ def _store_ending(
     session: Session, where: Where, item: BranchingItem, state: scenarios.ScenarioState
 ) -> None:
     """The answer a chat's ending stands for: the ending's id, right when it is safe."""
-    tally = snapshots.tally_for(where.learner_id, item.id, session=session)
+    tally = snapshots.tally_for(where.learner_id, session=session)
     safe = state.node.ending == "safe"
-    store_answer(
+    first = insert_answer(
         where.learner_id,
         where.quiz_slug,
         item.id,
@@ -158,4 +153,5 @@ def _store_ending(
         session=session,
     )
     complete_when_all_answered(session, where)
-    snapshots.count_chat(tally, item, state.choices, state.node.id, safe, session=session)
+    if first:
+        snapshots.count_chat(tally, item, state.choices, state.node.id, safe, session=session)

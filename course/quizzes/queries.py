@@ -15,6 +15,44 @@ from course.db import insert_ignoring_duplicates, today
 from course.quizzes.models import Answer, ScenarioStep
 
 
+def insert_answer(
+    learner_id: int,
+    quiz_slug: str,
+    item_id: str,
+    choice: str,
+    correct: bool,
+    content_version: str,
+    *,
+    session: Session,
+) -> bool:
+    """Store a first answer; False when the item already had one (a retry: nothing changes).
+
+    The database says which, from the one INSERT (a row returned when it stored one): no read
+    before it, and none after a first answer, whose stored choice is the one just given."""
+    inserted = session.execute(
+        insert_ignoring_duplicates(session, Answer)
+        .values(
+            learner_id=learner_id,
+            quiz_slug=quiz_slug,
+            item_id=item_id,
+            choice=choice,
+            correct=correct,
+            content_version=content_version,
+            answered_on=today(),
+        )
+        .returning(col(Answer.learner_id))
+    )
+    return inserted.first() is not None
+
+
+def stored_choice(learner_id: int, item_id: str, *, session: Session) -> str:
+    """The choice stored as the learner's answer to an item (which must have one)."""
+    stored = select(Answer.choice).where(  # type: ignore[call-overload]
+        col(Answer.learner_id) == learner_id, col(Answer.item_id) == item_id
+    )
+    return str(session.execute(stored).scalar_one())
+
+
 def store_answer(
     learner_id: int,
     quiz_slug: str,
@@ -26,21 +64,10 @@ def store_answer(
     session: Session,
 ) -> str:
     """Store a first answer, or find the stored one; returns the stored choice."""
-    session.execute(
-        insert_ignoring_duplicates(session, Answer).values(
-            learner_id=learner_id,
-            quiz_slug=quiz_slug,
-            item_id=item_id,
-            choice=choice,
-            correct=correct,
-            content_version=content_version,
-            answered_on=today(),
-        )
-    )
-    stored = select(Answer.choice).where(  # type: ignore[call-overload]
-        col(Answer.learner_id) == learner_id, col(Answer.item_id) == item_id
-    )
-    return str(session.execute(stored).scalar_one())
+    values = (learner_id, quiz_slug, item_id, choice, correct, content_version)
+    if insert_answer(*values, session=session):
+        return choice
+    return stored_choice(learner_id, item_id, session=session)
 
 
 def stored_answers(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, str]:

@@ -1,10 +1,11 @@
 """Keeping each class's breakdowns up to date as its pupils answer: running totals and snapshots.
 
 The answer use cases (course/quizzes/answering.py) call these inside their one write
-transaction: `tally_for` before an answer is stored, then `count_answer` (or `count_chat` when a
-chat reaches its ending). Only a pupil's first answer to an item counts, and only for the class
-they belong to. Each count adds the pupil to the running totals of the question and, when the
-respondents reach a multiple of five, takes the snapshot that every view shows (`advance`).
+transaction: `tally_for` before an answer is stored, then, when the INSERT stored a first
+answer, `count_answer` (or `count_chat` when a chat reaches its ending). Only a pupil's first
+answer to an item counts, and only for the class they belong to. Each count adds the pupil to
+the running totals of the question and, when the respondents reach a multiple of five, takes
+the snapshot that every view shows (`advance`).
 
 The totals need no content to be kept: an answer adds one to `CORRECT` when it was right, to
 `CHOSE` + each id its stored choice holds (an option, a part, a step), and to `PLACED` + "n:id"
@@ -29,12 +30,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session, col
 
 from course.content.schema import BranchingItem
+from course.db import today
 from course.learning.models import Learner
-from course.quizzes.models import Answer
 from course.schools.models import SchoolClass
 from course.stats.models import BreakdownSnapshot
 from course.stats.suppress import Snapshot, advance
@@ -52,28 +53,33 @@ class ClassTally:
     class_id: int
 
 
-def tally_for(learner_id: int, item_id: str, *, session: Session) -> ClassTally | None:
-    """Before a learner's answer is stored: their class, locked for this transaction, when the
-    answer will be their first to the item; None when it will not count (no class, or the
-    item was answered before)."""
-    class_id = session.scalar(
-        select(col(Learner.class_id))
-        .where(col(Learner.id) == learner_id)
-        .with_for_update(key_share=True)
-    )
+# One statement: the learner seen today, and their row locked as SELECT … FOR NO KEY UPDATE
+# would lock it (a plain UPDATE takes that lock), returning their class.
+SEEN_AND_LOCKED = (
+    update(Learner)
+    .where(col(Learner.id) == bindparam("learner_id"))
+    .values(last_seen_on=bindparam("today"))
+    .returning(col(Learner.class_id))
+)
+LOCK_CLASS = (
+    select(col(SchoolClass.id))
+    .where(col(SchoolClass.id) == bindparam("class_id"))
+    .with_for_update(key_share=True)  # FOR NO KEY UPDATE
+)
+
+
+def tally_for(learner_id: int, *, session: Session) -> ClassTally | None:
+    """Before a learner's answer is stored: the learner marked seen today, and their row, then
+    their class's row, locked for this transaction; their class, or None when they have none.
+    Count the answer only when it is their first to the item (queries.insert_answer says)."""
+    connection = session.connection()
+    class_id = connection.execute(
+        SEEN_AND_LOCKED, {"learner_id": learner_id, "today": today()}
+    ).scalar()
     if class_id is None:
         return None
-    session.execute(
-        select(col(SchoolClass.id))
-        .where(col(SchoolClass.id) == class_id)
-        .with_for_update(key_share=True)
-    )
-    answered = session.scalar(
-        select(col(Answer.learner_id)).where(
-            col(Answer.learner_id) == learner_id, col(Answer.item_id) == item_id
-        )
-    )
-    return None if answered is not None else ClassTally(class_id)
+    connection.execute(LOCK_CLASS, {"class_id": class_id})
+    return ClassTally(class_id)
 
 
 def answer_keys(choice: str, correct: bool, *, ordered: bool = False) -> list[str]:
@@ -139,31 +145,59 @@ def decisions(item: BranchingItem, path: Iterable[str]) -> list[tuple[str, str]]
     return taken
 
 
-def add_respondent(class_id: int, questions: Mapping[str, list[str]], *, session: Session) -> None:
-    """Add one respondent to each question's running totals; snapshot at each multiple of 5."""
-    query = select(BreakdownSnapshot).where(
-        col(BreakdownSnapshot.class_id) == class_id,
-        col(BreakdownSnapshot.question).in_(list(questions)),
+SNAPSHOT_ROWS = select(
+    col(BreakdownSnapshot.question),
+    col(BreakdownSnapshot.respondents),
+    col(BreakdownSnapshot.counts),
+    col(BreakdownSnapshot.live_respondents),
+    col(BreakdownSnapshot.live_counts),
+).where(
+    col(BreakdownSnapshot.class_id) == bindparam("class_id"),
+    col(BreakdownSnapshot.question).in_(bindparam("questions", expanding=True)),
+)
+CHANGED_FIELDS = ("respondents", "counts", "live_respondents", "live_counts")
+UPDATE_SNAPSHOT = (
+    update(BreakdownSnapshot)
+    .where(
+        col(BreakdownSnapshot.class_id) == bindparam("row_class"),
+        col(BreakdownSnapshot.question) == bindparam("row_question"),
     )
-    rows = {row.question: row for row in session.scalars(query)}
+    .values({name: bindparam(name) for name in CHANGED_FIELDS})
+)
+
+
+def add_respondent(class_id: int, questions: Mapping[str, list[str]], *, session: Session) -> None:
+    """Add one respondent to each question's running totals; snapshot at each multiple of 5.
+
+    Prebuilt statements on the session's connection: the ORM's unit of work cost more than the
+    arithmetic."""
+    connection = session.connection()
+    found = connection.execute(SNAPSHOT_ROWS, {"class_id": class_id, "questions": list(questions)})
+    rows = {row.question: row for row in found}
+    new, changed = [], []
     for question, keys in questions.items():
-        row = rows.get(question) or BreakdownSnapshot(
-            class_id=class_id,
-            question=question,
-            respondents=0,
-            counts="{}",
-            live_respondents=0,
-            live_counts="{}",
-        )
-        live = Counter(json.loads(row.live_counts))
+        row = rows.get(question)
+        respondents, counts = (row.respondents, row.counts) if row else (0, "{}")
+        live = Counter(json.loads(row.live_counts) if row else {})
         live.update(set(keys))
-        row.live_respondents += 1
-        row.live_counts = dump(live)
-        kept = advance(shown_snapshot(row.respondents, row.counts), row.live_respondents, live)
+        live_respondents = (row.live_respondents if row else 0) + 1
+        kept = advance(shown_snapshot(respondents, counts), live_respondents, live)
         if kept is not None:
-            row.respondents, row.counts = kept.respondents, dump(kept.counts)
-        session.add(row)
-    session.flush()
+            respondents, counts = kept.respondents, dump(kept.counts)
+        values = {
+            "respondents": respondents,
+            "counts": counts,
+            "live_respondents": live_respondents,
+            "live_counts": dump(live),
+        }
+        if row is None:
+            new.append({"class_id": class_id, "question": question, **values})
+        else:
+            changed.append({"row_class": class_id, "row_question": question, **values})
+    if new:
+        connection.execute(insert(BreakdownSnapshot), new)
+    for values in changed:
+        connection.execute(UPDATE_SNAPSHOT, values)
 
 
 def shown_snapshot(respondents: int, counts: str) -> Snapshot | None:
