@@ -37,7 +37,12 @@ def read_yaml(
 
     Problems with the document as a whole (a missing field) point at `root_line`.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses a control character before any parsing
+    except yaml.reader.ReaderError as error:
+        line = first_line + text.count("\n", 0, error.position)
+        what = f"a character YAML does not allow (U+{error.character:04X})"
+        return None, LineMap({(): line}), [(line, f"broken YAML: {what}. Delete it")]
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
