@@ -15,6 +15,7 @@ from course.db import create_db_engine, write_session
 from course.errors import add_error_pages, refuse_forgery, refuse_request
 from course.film.block import film_block_html
 from course.film.routes import router as film_router
+from course.health import router as health_router
 from course.learning.retention import DailyPurge
 from course.learning.routes import router as learning_router
 from course.learning.routes import show_lesson
@@ -142,7 +143,7 @@ def mount_routes(app: FastAPI) -> None:
     app.router.add_route("/lessons/{slug}", show_lesson, methods=["GET"])
     app.mount(STATIC_PATH, CachedStaticFiles(directory=STATIC_DIR), name="static")
     routers = (learning_router, quizzes_router, safety_router, schools_router, film_router)
-    for router in (*routers, join_router, class_router, preview_router, live_router):
+    for router in (*routers, join_router, class_router, preview_router, live_router, health_router):
         app.include_router(router)
     include_teacher_accounts(app)
     app.include_router(stats_router)
