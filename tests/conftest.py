@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from course.app import create_app
 from course.content.schema import Catalogue
-from course.migrations.run import upgrade
 from course.settings import REPO_ROOT, Settings
 from tests.live_servers import postgres_schema
+from tests.migrated import migrated_sqlite
 
 POSTGRES_URL = os.environ.get("COURSE_TEST_DATABASE_URL", "")
 DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
@@ -25,9 +25,7 @@ DATABASES = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database: SQLite always, PostgreSQL too when configured."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'course.db'}"
-        upgrade(url)
-        yield url
+        yield migrated_sqlite(tmp_path / "course.db")
         return
     with postgres_schema(POSTGRES_URL) as url:
         yield url

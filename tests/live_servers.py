@@ -25,11 +25,11 @@ from sqlalchemy import create_engine, text
 from course.db import create_db_engine, write_session
 from course.learning.identity import LearnerCookie, encode_cookie
 from course.learning.progress import create_learner
-from course.migrations.run import upgrade
 from course.schools.accounts import add_teacher, create_school
 from course.schools.classes import Viewer, create_class
 from course.schools.sessions import start_session
 from course.settings import REPO_ROOT
+from tests.migrated import migrate_postgres
 
 HOST = "127.0.0.1"
 BAND = "14-18"
@@ -72,7 +72,7 @@ def postgres_schema(base_url: str, prefix: str = "test") -> Iterator[str]:
     separator = "&" if "?" in base_url else "?"
     url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
     try:
-        upgrade(url)
+        migrate_postgres(base_url, url)
         yield url
     finally:
         with admin.connect() as connection:
