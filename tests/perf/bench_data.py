@@ -130,7 +130,9 @@ def fill_database(url: str, catalogue: Catalogue, secret: str, classes: int) -> 
         pupils = add_pupils(engine, classes, secret)
     finally:
         engine.dispose()
-    teacher = f"{SECURE_NAMES.teacher}={built.token}"
+    # As a browser holds them after signing in: the session, and the CSRF cookie its forms use
+    # (without it, every page would set a new one).
+    teacher = f"{SECURE_NAMES.teacher}={built.token}; {SECURE_NAMES.csrf}={new_csrf_cookie()}"
     return Filled(pupils, questions_for(catalogue), built.class_id, teacher)
 
 
