@@ -1,0 +1,1 @@
+"""Fuzzing the app (schemathesis) from an OpenAPI description built from its routes."""
