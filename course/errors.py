@@ -7,11 +7,14 @@ page is ever cached.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Mapping
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from course.security.headers import security_headers
@@ -29,7 +32,27 @@ ERROR_PAGES = {
     422: ("error/422.html", "We could not use that"),
     429: ("error/429.html", "Too many at once"),
     500: ("error/500.html", "Something went wrong on our side"),
+    503: ("error/503.html", "Busy for a moment"),
 }
+RETRY_AFTER_SECONDS = 5  # a database restarting, or a writer holding SQLite for long
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Whether the database could not be reached or was busy, rather than the request failing:
+    a connection refused or lost, a server starting up or shutting down (SQLSTATE classes 08
+    and 57), SQLite locked past its busy timeout, or no turn to write in time. The error may
+    come through SQLAlchemy or straight from the driver (the lesson page's own query)."""
+    if isinstance(error, TimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    driver_error = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(driver_error, sqlite3.OperationalError):
+        return driver_error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+    if isinstance(driver_error, psycopg.OperationalError):
+        sqlstate = driver_error.sqlstate or ""
+        return not sqlstate or sqlstate[:2] in ("08", "57")
+    return False
 
 
 def error_page(
@@ -79,8 +102,15 @@ def add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        response = error_page(request, 500)
+        if database_unavailable(exc):  # nothing was stored: the pupil can send it again
+            log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+            retry = {"retry-after": str(RETRY_AFTER_SECONDS)}
+            response = error_page(request, 503, retry)
+        else:
+            log.exception(
+                "unhandled error on %s %s", request.method, request.url.path, exc_info=exc
+            )
+            response = error_page(request, 500)
         # This handler runs outside the middleware stack, so add the headers here too.
         for name, value in security_headers(hsts=app.state.settings.secure_cookies):
             response.headers[name.decode()] = value.decode()
