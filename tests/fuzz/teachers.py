@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from course.app import create_app
 from course.content.schema import Catalogue
 from course.db import write_session
 from course.live import state
@@ -28,7 +27,7 @@ from tests.fuzz.harness import (
     Identity,
     catalogue_values,
     database,
-    fuzz_settings,
+    fuzzer_on,
 )
 from tests.teacher_pages import PASSWORD
 
@@ -48,7 +47,7 @@ def teacher_fuzzer(
     """The app, and one password hash for every teacher (hashing costs a tenth of a second)."""
     folder = tmp_path_factory.mktemp("fuzz-teacher")
     with database(request.param, folder, POSTGRES_URL) as url:
-        fuzz = Fuzzer(create_app(fuzz_settings(url, folder), catalogue=catalogue))
+        fuzz = fuzzer_on(request.param, url, folder, catalogue)
         yield fuzz, hash_password(PASSWORD)
         fuzz.close()
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 
-from course.app import STATIC_DIR, create_app
+from course.app import STATIC_DIR
 from course.content.schema import AUDIENCES, Catalogue
 from course.db import write_session
 from course.live import state
@@ -23,7 +23,7 @@ from tests.fuzz.harness import (
     Identity,
     catalogue_values,
     database,
-    fuzz_settings,
+    fuzzer_on,
     operations,
 )
 
@@ -48,7 +48,7 @@ def fuzzer(
 ) -> Iterator[tuple[Fuzzer, SchoolClass]]:
     folder = tmp_path_factory.mktemp("fuzz-learner")
     with database(request.param, folder, POSTGRES_URL) as url:
-        fuzz = Fuzzer(create_app(fuzz_settings(url, folder), catalogue=catalogue))
+        fuzz = fuzzer_on(request.param, url, folder, catalogue)
         yield fuzz, class_in_a_live_session(fuzz.app)
         fuzz.close()
 
