@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from fastapi import FastAPI, routing
+from fastapi.testclient import TestClient
 
 from course.settings import REPO_ROOT
 from tests.fuzz.harness import operations
@@ -17,11 +18,13 @@ from tests.fuzz.test_fuzz_teacher_classes import CLASS_OPERATIONS
 HAND_READ = re.compile(r"\.form\(\)")
 
 
-def test_the_description_has_every_route_of_the_app(app: FastAPI) -> None:
+def test_the_description_has_every_route_of_the_app(app: FastAPI, client: TestClient) -> None:
     schema = app_schema(app)
     assert schema_operations(schema) == set(app_routes(app))
     assert len(schema_operations(schema)) > 90
-    assert app.openapi_schema is None  # and the app still serves no description
+    assert app.openapi_schema is None  # nothing of it is kept on the app,
+    for path in ("/openapi.json", "/docs", "/redoc"):  # and the app serves none
+        assert client.get(path).status_code == 404
 
 
 def test_the_fuzzers_between_them_run_every_operation(app: FastAPI) -> None:
