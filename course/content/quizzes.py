@@ -61,7 +61,7 @@ def read_quiz(file: str, text: str) -> tuple[QuizDraft | None, list[Finding]]:
 def read_item(entry: Any, lines: LineMap, at: Location) -> tuple[ItemEntry | None, list[Finding]]:
     """Check one quiz item: a known type, its fields, and the rules of its type."""
     kind = entry.get("type") if isinstance(entry, dict) else None
-    if kind is not None and kind not in ITEM_ENTRIES:
+    if kind is not None and (not isinstance(kind, str) or kind not in ITEM_ENTRIES):
         allowed = ", ".join(f"`{name}`" for name in ITEM_ENTRIES)
         return None, [(lines.of(*at, "type"), f"unknown item type `{kind}`. Use one of {allowed}")]
     item, findings = check_fields(ITEM_ENTRIES.get(str(kind), ChoiceEntry), entry, lines, at)

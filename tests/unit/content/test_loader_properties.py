@@ -17,7 +17,7 @@ from course.content.loader import ContentError, Problem, load_catalogue
 from tests.unit.content.content_fixtures import LESSON_ONE, QUIZ, write_valid_tree
 
 PROPERTY = settings(
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     derandomize=True,
     database=None,
@@ -170,7 +170,7 @@ def choice_items(draw: st.DrawFn) -> dict[str, object]:
     return {"type": kind, "prompt": draw(SENTENCE), "options": options}
 
 
-@settings(PROPERTY, max_examples=30)
+@settings(PROPERTY, max_examples=50)
 @given(st.lists(choice_items(), min_size=1, max_size=4), st.lists(IDS, min_size=4, unique=True))
 def test_a_valid_generated_quiz_loads_as_written(
     items: list[dict[str, object]], item_ids: list[str]
@@ -192,3 +192,12 @@ def test_a_valid_generated_quiz_loads_as_written(
         assert [(o.id, o.correct) for o in item.options] == [
             (o["id"], o["correct"]) for o in options
         ]
+
+
+def test_an_item_type_that_is_a_list_is_reported_on_its_line() -> None:
+    """Found by the properties above: `type: [choice]` looked up a list among the item types,
+    and the loader raised TypeError (unhashable) instead of naming the line."""
+    broken = QUIZ.replace("    type: choice", "    type: [choice]")
+    problems = outcome(lambda root: write_valid_tree(root, quiz=broken))
+    assert [(p.file, p.line) for p in problems] == [("quizzes/what-is-sextortion.yaml", 6)]
+    assert "unknown item type" in problems[0].message
