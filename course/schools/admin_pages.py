@@ -112,7 +112,7 @@ def invite_teacher(
 
 def teacher_id_or_404(teacher_id: str) -> int:
     """A teacher id from a form or an address: digits that fit the column, else a 404."""
-    if not teacher_id.isdigit() or int(teacher_id) >= 2**63:
+    if not (teacher_id.isascii() and teacher_id.isdigit()) or int(teacher_id) >= 2**63:
         raise HTTPException(status_code=404)
     return int(teacher_id)
 

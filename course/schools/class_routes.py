@@ -175,7 +175,8 @@ def set_limits(
     errors = {}
     limit = None
     if cap.strip():
-        limit = int(cap) if cap.strip().isdigit() and 0 < len(cap.strip()) < 5 else 0
+        digits = cap.strip().isascii() and cap.strip().isdigit()  # not '²', a digit to Python
+        limit = int(cap) if digits and 0 < len(cap.strip()) < 5 else 0
         if not 1 <= limit <= 1000:
             errors["cap"] = "Give a number from 1 to 1000, or leave it empty for no limit."
     last_day = None

@@ -43,3 +43,29 @@ def test_a_change_to_a_class_id_too_big_is_not_found(client: TestClient, app: Fa
         assert response.status_code == 404, (action, response.text)
     response = client.post(f"/teachers/live/{TOO_BIG}/start", data={"csrf_token": token})
     assert response.status_code == 404
+
+
+def test_a_superscript_digit_is_not_a_number_of_pupils(client: TestClient, app: FastAPI) -> None:
+    """Python's isdigit() says yes to '²', and int('²') then raised: a 500. Only 0-9 count."""
+    school_class = class_of(app, sign_in_teacher(client, app))
+    token = csrf_token(client, "/teachers/classes")
+    for cap in ("²", "1²", "١٢"):
+        response = client.post(
+            f"/teachers/classes/{school_class.id}/limits", data={"csrf_token": token, "cap": cap}
+        )
+        assert response.status_code == 422, (cap, response.text)
+        assert "Give a number from 1 to 1000" in response.text
+
+
+def test_a_superscript_digit_is_no_teacher_to_remove(client: TestClient, app: FastAPI) -> None:
+    sign_in_teacher(client, app)
+    token = csrf_token(client, "/teachers/school")
+    for teacher_id in ("¹", "1²", "٣"):
+        assert (
+            client.get("/teachers/school/remove", params={"teacher_id": teacher_id}).status_code
+            == 404
+        )
+        response = client.post(
+            "/teachers/school/remove", data={"csrf_token": token, "teacher_id": teacher_id}
+        )
+        assert response.status_code == 404, (teacher_id, response.text)
