@@ -23,6 +23,7 @@ from course.schools.passwords import hash_password
 from course.schools.sessions import start_session
 from tests.conftest import DATABASES, POSTGRES_URL
 from tests.fuzz.harness import (
+    ODD_NUMBERS,
     Fuzzer,
     Identity,
     catalogue_values,
@@ -124,8 +125,8 @@ def fuzz_teacher_operation(
     ]
     values = {
         **catalogue_values(catalogue),
-        "class_id": school.class_ids,
-        "teacher_id": school.teacher_ids,
+        "class_id": [*school.class_ids, *ODD_NUMBERS],
+        "teacher_id": [*school.teacher_ids, *ODD_NUMBERS],
         "email": [*school.emails, "new-teacher@fuzz.example"],
         "password": [PASSWORD],
         "current_password": [PASSWORD],
@@ -133,7 +134,7 @@ def fuzz_teacher_operation(
         "off_password": [PASSWORD],
         "new_password": ["a much longer and rarer passphrase"],
         "joining": ["open", "closed"],
-        "cap": ["", "0", "1", "30", "1000"],
+        "cap": ["", "0", "1", "30", "1000", *ODD_NUMBERS],
         "closes_on": ["", "2030-01-01", "2020-01-01", "31/12/2030"],
         "name": ["Year 9 Blue", ""],
         "school": ["Fuzz Academy"],
