@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Column, Engine, ForeignKey, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Field, Session, SQLModel
 
@@ -68,10 +68,17 @@ def learner_ref() -> Any:
     )
 
 
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see below).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
 def create_db_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout."""
+    """An engine for the URL; SQLite gets WAL, synchronous=FULL, foreign keys and a busy timeout;
+    PostgreSQL a pool that pings a connection idle for a second before handing it out."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        engine = create_engine(url, pool_size=10, max_overflow=10)
+        ping_idle_connections(engine)
+        return engine
     in_memory = url in ("sqlite://", "sqlite:///:memory:")
     # SQLite connections are cheap; the request threadpool has 40 threads.
     pool = {} if in_memory else {"pool_size": 10, "max_overflow": 30}
@@ -100,6 +107,32 @@ def create_db_engine(url: str) -> Engine:
             _begin(connection, begin)
 
     return engine
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Before a pooled connection idle for PING_AFTER_IDLE_SECONDS is handed out, check that the
+    server still answers (`SELECT 1`); if not, the pool replaces it. SQLAlchemy's own
+    `pool_pre_ping` pings at every checkout, a second round trip for most queries. A server
+    restart takes longer than a second, so every connection it broke has been idle that long by
+    the time the server is back: the first request after a restart is served, not failed."""
+
+    @event.listens_for(engine, "checkin")
+    def note_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or just used
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_connection.rollback()  # hand it out as the pool had it: outside a transaction
+        except Exception as error:  # any driver error: the pool tries another connection
+            raise DisconnectionError("the pooled connection no longer answers") from error
+        finally:
+            record.info.pop("idle_since", None)
 
 
 def _begin(connection: Any, statement: str) -> None:
