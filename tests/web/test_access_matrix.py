@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.pages import csrf_token, start_learner
+from tests.routes import method_paths
 from tests.schools import class_of, sign_in_teacher
 
 ACTORS = ("visitor", "learner", "other_school", "colleague", "admin", "owner")
@@ -16,17 +17,11 @@ ACTORS = ("visitor", "learner", "other_school", "colleague", "admin", "owner")
 
 def teacher_routes(app: FastAPI) -> list[tuple[str, str]]:
     """(method, path) of every route under /teachers/classes/{class_id} and /teachers/school."""
-    found, routes = [], list(app.routes)
-    while routes:
-        route = routes.pop(0)
-        if hasattr(route, "original_router"):
-            routes += route.original_router.routes
-            continue
-        path = getattr(route, "path", "")
-        if "{class_id}" in path or path.startswith("/teachers/school/dashboard"):
-            for method in sorted(getattr(route, "methods", ()) or ()):
-                found.append((method, path))
-    return found
+    return [
+        (method, path)
+        for method, path in method_paths(app)
+        if "{class_id}" in path or path.startswith("/teachers/school/dashboard")
+    ]
 
 
 def act_as(actor: str, client: TestClient, app: FastAPI) -> int:

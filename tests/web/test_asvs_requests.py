@@ -30,6 +30,7 @@ from course.schools.models import SchoolClass
 from course.settings import REPO_ROOT, Settings
 from course.web import build_templates
 from tests.pages import csrf_token, start_learner
+from tests.routes import method_paths
 from tests.schools import SignedIn, class_of, sign_in_teacher
 
 COURSE_DIR = REPO_ROOT / "course"
@@ -47,14 +48,7 @@ SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 def routes(app: FastAPI) -> list[tuple[str, str]]:
     """(method, path pattern) of every route of the app, included routers' too."""
-    found, pending = [], list(app.routes)
-    while pending:
-        route = pending.pop(0)
-        if hasattr(route, "original_router"):
-            pending += route.original_router.routes
-            continue
-        for method in sorted(getattr(route, "methods", None) or ()):
-            found.append((method, route.path))  # type: ignore[attr-defined]
+    found = method_paths(app)
     assert len(found) >= 80, found
     return found
 

@@ -23,6 +23,7 @@ from course.content.schema import AUDIENCES
 from course.film.models import FILM_EVENTS
 from course.migrations.run import upgrade
 from tests.pages import csrf_token, start_learner
+from tests.routes import method_paths
 
 AGE_BAND = "14-18"
 FORM = "application/x-www-form-urlencoded"
@@ -65,15 +66,7 @@ def database_url(tmp_path: Path) -> str:
 
 def post_routes(app: FastAPI) -> list[str]:
     """The path of every POST route of the app, included routers and all."""
-    paths = []
-    routes = list(app.routes)
-    while routes:
-        route = routes.pop(0)
-        if hasattr(route, "original_router"):  # an included router (no prefixes here)
-            routes += route.original_router.routes
-        elif "POST" in (getattr(route, "methods", None) or set()):
-            paths.append(route.path)  # type: ignore[attr-defined]
-    return paths
+    return [path for method, path in method_paths(app) if method == "POST"]
 
 
 def real_path_params(app: FastAPI) -> list[dict[str, str]]:

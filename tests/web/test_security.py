@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from course.security.cookies import CSRF_COOKIE
 from tests.pages import csrf_token, start_learner
+from tests.routes import method_paths
 
 PAGES = ["/", "/start", "/help", "/privacy", "/does-not-exist", "/static/css/course.css"]
 
@@ -39,17 +40,11 @@ def every_page(app: FastAPI) -> list[str]:
     lesson = catalogue.lessons_for("14-18")[0].slug
     item = catalogue.quiz(catalogue.lesson(lesson).quiz).items_for("14-18")[0].id
     paths = []
-    routes = list(app.routes)
-    while routes:
-        route = routes.pop(0)
-        if hasattr(route, "original_router"):  # an included router (no prefixes here)
-            routes += route.original_router.routes
-        elif "GET" in (getattr(route, "methods", None) or set()):
-            path = route.path  # type: ignore[attr-defined]
-            # A learner's pages only: teacher pages need a teacher, and a join page a class
-            # (tests/web/test_access_matrix.py and test_join.py walk those).
-            if not path.startswith("/teachers") and "{code}" not in path:
-                paths.append(path.replace("{slug}", lesson).replace("{item_id}", item))
+    for method, path in method_paths(app):
+        # A learner's pages only: teacher pages need a teacher, and a join page a class
+        # (tests/web/test_access_matrix.py and test_join.py walk those).
+        if method == "GET" and not path.startswith("/teachers") and "{code}" not in path:
+            paths.append(path.replace("{slug}", lesson).replace("{item_id}", item))
     assert not [path for path in paths if "{" in path], "fill in the new path parameter here"
     return paths
 
@@ -58,8 +53,10 @@ def test_every_html_page_has_the_headers_and_is_not_cached(
     client: TestClient, app: FastAPI
 ) -> None:
     start_learner(client)
-    # Not pages: the exit, and a live session's stream and catch-up (tests/web/test_live.py).
-    not_pages = ("/exit", "/live/events", "/live/step")
+    # Not pages: the exit, a live session's stream and catch-up (tests/web/test_live.py), and
+    # the health check (tests/web/test_health.py), which still has the headers.
+    not_pages = ("/exit", "/live/events", "/live/step", "/health")
+    assert_security_headers(client.get("/health").headers)
     pages = [path for path in every_page(app) if path not in not_pages]
     assert len(pages) >= 10
     for path in pages:

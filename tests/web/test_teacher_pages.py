@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from course.schools import account_routes, admin_pages, sign_in_pages
 from course.settings import Settings
+from tests.routes import all_routes
 from tests.teacher_pages import MailBox, new_admin, smtp_server
 from tests.web.test_security import assert_security_headers
 
@@ -41,17 +41,6 @@ def mail() -> Iterator[MailBox]:
 @pytest.fixture
 def settings(settings: Settings, mail: MailBox) -> Settings:
     return mail.settings_for(settings)
-
-
-def all_routes(app: FastAPI) -> list[Any]:
-    routes, found = list(app.routes), []
-    while routes:
-        route = routes.pop(0)
-        if hasattr(route, "original_router"):
-            routes += route.original_router.routes
-        else:
-            found.append(route)
-    return found
 
 
 def test_every_route_name_is_the_apps_only_one(app: FastAPI) -> None:
