@@ -44,9 +44,6 @@ from tests.live_servers import postgres_schema
 
 EXAMPLES = 100  # per operation, as someone with a cookie and a CSRF token
 STATELESS = 30  # per operation, as nobody, a forged cookie or without the token
-# On PostgreSQL (when COURSE_TEST_DATABASE_URL is set) the same fuzzing runs again, shorter: it
-# is there for what only PostgreSQL refuses (sizes, bytes, types), and CI's minutes are few.
-POSTGRES_EXAMPLES = (25, 10)
 # As htmx sends its requests, and as live.js asks for the step's fragment.
 HEADERS = ({}, {"hx-request": "true"}, {"x-live-fragment": "1"})
 BASE_URL = "http://testserver"
@@ -109,7 +106,7 @@ def fuzz_settings(database_url: str, folder: Path) -> Settings:
 def fuzzer_on(kind: str, url: str, folder: Path, catalogue: Catalogue) -> Fuzzer:
     """The app on a database of this kind, with the shared catalogue, ready to fuzz."""
     app = create_app(fuzz_settings(url, folder), catalogue=catalogue)
-    return Fuzzer(app, POSTGRES_EXAMPLES if kind == "postgresql" else (EXAMPLES, STATELESS))
+    return Fuzzer(app, (EXAMPLES, STATELESS))  # on PostgreSQL too, for what only it refuses
 
 
 @contextmanager
