@@ -7,7 +7,9 @@ opens one write session (course.db.write_session) and commits once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 from sqlmodel import Session, col
@@ -34,18 +36,32 @@ FIND_LEARNER = "SELECT id, age_band, class_id FROM learner WHERE token_hash = {m
 MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-def find_learner(engine: Engine, token: str) -> KnownLearner | None:
-    """The learner holding this token, if the database still knows them."""
-    query = FIND_LEARNER.format(marker=MARKERS[engine.dialect.paramstyle])
+def read_rows(engine: Engine, statement: str, parameters: tuple[Any, ...]) -> Sequence[Any]:
+    """Run one read on a pooled connection's driver and return its rows. On PostgreSQL it runs
+    outside a transaction (autocommit), so handing the connection back costs no ROLLBACK."""
+    query = statement.format(marker=MARKERS[engine.dialect.paramstyle])
     connection = engine.raw_connection()
+    outside = engine.dialect.name == "postgresql"
     try:
-        cursor = connection.cursor()
-        cursor.execute(query, (hash_token(token),))
-        row = cursor.fetchone()
-        cursor.close()
+        if outside:
+            connection.driver_connection.autocommit = True  # type: ignore[union-attr]
+        try:
+            cursor = connection.cursor()
+            cursor.execute(query, parameters)
+            rows = cursor.fetchall()
+            cursor.close()
+        finally:
+            if outside:
+                connection.driver_connection.autocommit = False  # type: ignore[union-attr]
     finally:
         connection.close()
-    return KnownLearner(id=row[0], age_band=row[1], class_id=row[2]) if row else None
+    return rows
+
+
+def find_learner(engine: Engine, token: str) -> KnownLearner | None:
+    """The learner holding this token, if the database still knows them."""
+    rows = read_rows(engine, FIND_LEARNER, (hash_token(token),))
+    return KnownLearner(id=rows[0][0], age_band=rows[0][1], class_id=rows[0][2]) if rows else None
 
 
 LESSON_STATUSES = "SELECT lesson_slug, status FROM lesson_progress WHERE learner_id = {marker}"
@@ -53,17 +69,28 @@ LESSON_STATUSES = "SELECT lesson_slug, status FROM lesson_progress WHERE learner
 
 def lesson_statuses(engine: Engine, learner_id: int) -> dict[str, str]:
     """The learner's lessons with a status (slug to completed, skipped or unfinished), read
-    as find_learner reads: for the lesson page, which a whole class opens at once."""
-    query = LESSON_STATUSES.format(marker=MARKERS[engine.dialect.paramstyle])
-    connection = engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        cursor.execute(query, (learner_id,))
-        rows = cursor.fetchall()
-        cursor.close()
-    finally:
-        connection.close()
+    as find_learner reads."""
+    rows = read_rows(engine, LESSON_STATUSES, (learner_id,))
     return {str(slug): str(status) for slug, status in rows}
+
+
+# The lesson page, which a whole class opens at once, needs both: one query, one round trip.
+LEARNER_AND_LESSONS = (
+    "SELECT learner.id, learner.age_band, learner.class_id, lesson_progress.lesson_slug, "
+    "lesson_progress.status FROM learner LEFT JOIN lesson_progress "
+    "ON lesson_progress.learner_id = learner.id WHERE learner.token_hash = {marker}"
+)
+
+
+def find_learner_and_lessons(
+    engine: Engine, token: str
+) -> tuple[KnownLearner | None, dict[str, str]]:
+    """find_learner and lesson_statuses in one query: the learner (or None) and their lessons."""
+    rows = read_rows(engine, LEARNER_AND_LESSONS, (hash_token(token),))
+    if not rows:
+        return None, {}
+    learner = KnownLearner(id=rows[0][0], age_band=rows[0][1], class_id=rows[0][2])
+    return learner, {str(row[3]): str(row[4]) for row in rows if row[3] is not None}
 
 
 def create_learner(

@@ -17,6 +17,7 @@ from course.learning.deps import (
     CookieDep,
     CurrentLearner,
     MaybeLearner,
+    learner_and_lessons,
     lesson_or_404,
     required_learner,
 )
@@ -139,12 +140,17 @@ async def show_lesson(request: Request) -> Response:
 
     A plain Starlette endpoint rather than a FastAPI route: a whole class opens it at once, and
     FastAPI's per-request dependency resolution cost more than all the page's own work (the
-    figures are in docs/OPERATIONS.md, "Speed"). It calls the same dependency function, and
-    honours an override of it in `app.dependency_overrides` (one that takes the request).
+    figures are in docs/OPERATIONS.md, "Speed"). It finds the learner as `required_learner`
+    does, with their lessons in the same query, and honours an override of `required_learner`
+    in `app.dependency_overrides` (one that takes the request).
     """
     slug: str = request.path_params["slug"]
-    find = request.app.dependency_overrides.get(required_learner, required_learner)
-    learner = await find(request)
+    override = request.app.dependency_overrides.get(required_learner)
+    if override is None:
+        learner, finished = await learner_and_lessons(request)
+    else:
+        learner = await override(request)
+        finished = await run_in_threadpool(lesson_statuses, request.app.state.engine, learner.id)
     catalogue: Catalogue = request.app.state.catalogue
     lesson = lesson_or_404(catalogue, slug, learner.age_band)
     lessons = catalogue.lessons_for(learner.age_band)
@@ -159,13 +165,8 @@ async def show_lesson(request: Request) -> Response:
         "step": "lesson",
         "in_class": learner.class_id is not None,
     }
-    # The lesson list marks what this learner has done, so it is drawn for them, outside the
-    # page cached per lesson and band.
-    engine: Engine = request.app.state.engine
-    if engine.dialect.name == "sqlite":  # as optional_learner reads: see course/learning/deps.py
-        finished = lesson_statuses(engine, learner.id)
-    else:
-        finished = await run_in_threadpool(lesson_statuses, engine, learner.id)
+    # The lesson list marks what this learner has done (read with the learner, in one query),
+    # so it is drawn for them, outside the page cached per lesson and band.
     nav = {"lessons": lessons, "lesson": lesson, "position": position, "finished": finished}
     marks = (slug, learner.age_band, tuple(sorted(finished.items())))
     progress = cached_fragment(request, "_progress.html", marks, nav)

@@ -10,7 +10,14 @@ from sqlmodel import col
 
 from course.db import create_db_engine, write_session
 from course.learning.models import Learner
-from course.learning.progress import create_learner, purge_learners, record_lesson
+from course.learning.progress import (
+    create_learner,
+    find_learner,
+    find_learner_and_lessons,
+    lesson_statuses,
+    purge_learners,
+    record_lesson,
+)
 
 
 def test_purge_deletes_only_learners_past_retention_and_their_progress(database_url: str) -> None:
@@ -35,4 +42,24 @@ def test_purge_deletes_only_learners_past_retention_and_their_progress(database_
         )
     assert learners == [recent.id]
     assert progress == [recent.id]
+    engine.dispose()
+
+
+def test_the_lesson_pages_one_query_finds_the_learner_and_their_lessons(database_url: str) -> None:
+    engine = create_db_engine(database_url)
+    with write_session(engine) as session:
+        token, learner = create_learner("14-18", session=session)
+        fresh_token, fresh = create_learner("adult", session=session)
+        record_lesson(learner.id, "what-is-sextortion", "completed", session=session)
+        record_lesson(learner.id, "what-to-do", "skipped", session=session)
+    found, lessons = find_learner_and_lessons(engine, token)
+    assert found == learner == find_learner(engine, token)
+    assert lessons == {"what-is-sextortion": "completed", "what-to-do": "skipped"}
+    assert lessons == lesson_statuses(engine, learner.id)
+    assert find_learner_and_lessons(engine, fresh_token) == (fresh, {})  # nothing done yet
+    assert find_learner_and_lessons(engine, "no-such-token") == (None, {})
+    if engine.dialect.name == "postgresql":  # read in autocommit, and handed back as it was
+        pooled = engine.raw_connection()
+        assert pooled.driver_connection.autocommit is False  # type: ignore[union-attr]
+        pooled.close()
     engine.dispose()
