@@ -9,6 +9,7 @@ Used by tests/web/test_live_processes.py (two processes, one pupil) and tests/pe
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -167,3 +168,25 @@ def wait_until_up(process: subprocess.Popen[bytes], port: int, folder: Path) -> 
             return
         time.sleep(0.1)
     raise RuntimeError(f"the server on port {port} did not answer within {STARTED_WITHIN} s")
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+SEEN = re.compile(r'name="seen" value="(\d+)"')
+
+
+def press(teacher: httpx.Client, class_id: int, control: str) -> float:
+    """Press a control on the projector as its page's form does (its CSRF token, the version it
+    showed, the site's Origin); when the press was sent."""
+    page = teacher.get(f"/teachers/live/{class_id}")
+    assert page.status_code == 200, page.text
+    token = CSRF_INPUT.search(page.text)
+    assert token
+    data = {"csrf_token": token.group(1)}
+    seen = SEEN.search(page.text)
+    if seen:
+        data["seen"] = seen.group(1)
+    pressed = time.monotonic()
+    origin = {"origin": str(teacher.base_url).rstrip("/")}
+    response = teacher.post(f"/teachers/live/{class_id}/{control}", data=data, headers=origin)
+    assert response.status_code == 303, response.text
+    return pressed

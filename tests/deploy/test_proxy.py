@@ -35,10 +35,12 @@ from tests.conftest import POSTGRES_URL
 from tests.deploy.nginx import Proxy, nginx_binary, nginx_in_front
 from tests.live_servers import (
     COURSE_SERVE,
+    CSRF_INPUT,
     HOST,
     Room,
     make_room,
     postgres_schema,
+    press,
     server_processes,
 )
 from tests.pages import csrf_token
@@ -53,9 +55,7 @@ pytestmark = [
 ]
 
 NAMES = CookieNames.for_site(secure=True)  # production: __Host- cookies, Secure
-CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 CODE = re.compile(r'<strong class="code">([0-9A-Z-]+)</strong>')
-SEEN = re.compile(r'name="seen" value="(\d+)"')
 BAND = "14-18"
 GUESSES = 3  # wrong class codes one address may try in a minute (COURSE_JOIN_GUESSES_PER_MINUTE)
 NO_CLASS = "/join/ZZZZ-2222"  # a well-formed code no class has: a wrong guess
@@ -215,22 +215,6 @@ def next_event(events: queue.Queue[Event], after: str, since: float) -> tuple[st
             took = arrived - since
             assert took < PROMPTLY, f"event {event_id} took {took:.2f} s through the proxy"
             return event_id, data
-
-
-def press(teacher: httpx.Client, class_id: int, control: str) -> float:
-    """Press a control on the projector; when the press was sent."""
-    page = teacher.get(f"/teachers/live/{class_id}")
-    assert page.status_code == 200, page.text
-    token = CSRF_INPUT.search(page.text)
-    assert token
-    data = {"csrf_token": token.group(1)}
-    seen = SEEN.search(page.text)
-    if seen:
-        data["seen"] = seen.group(1)
-    pressed = time.monotonic()
-    response = post(teacher, f"/teachers/live/{class_id}/{control}", data)
-    assert response.status_code == 303, response.text
-    return pressed
 
 
 def background(browser: httpx.Client, path: str) -> queue.Queue[Event]:

@@ -22,15 +22,13 @@ import pytest
 
 from course.security.cookies import CookieNames
 from tests.conftest import POSTGRES_URL
-from tests.live_servers import HOST, make_room, postgres_schema, server_processes
+from tests.live_servers import HOST, make_room, postgres_schema, press, server_processes
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES_URL, reason="COURSE_TEST_DATABASE_URL is not set"),
 ]
 
-CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-SEEN = re.compile(r'name="seen" value="(\d+)"')
 EVENT = re.compile(r'data-live-event="([0-9.]+)"')
 ARRIVES_WITHIN = 10.0  # generous: the step normally arrives in milliseconds
 NAMES = CookieNames.for_site(secure=False)
@@ -97,19 +95,6 @@ def next_event(events: queue.Queue[tuple[str, str]], after: str) -> tuple[str, s
             continue
         if event[0] != after:
             return event
-
-
-def press(teacher: httpx.Client, class_id: int, control: str) -> None:
-    page = teacher.get(f"/teachers/live/{class_id}")
-    assert page.status_code == 200, page.text
-    token = CSRF_INPUT.search(page.text)
-    assert token
-    data = {"csrf_token": token.group(1)}
-    seen = SEEN.search(page.text)
-    if seen:
-        data["seen"] = seen.group(1)
-    response = teacher.post(f"/teachers/live/{class_id}/{control}", data=data)
-    assert response.status_code == 303, response.text
 
 
 def test_a_pupil_on_one_process_follows_a_teacher_on_another(
