@@ -97,42 +97,53 @@ def next_event(events: queue.Queue[tuple[str, str]], after: str) -> tuple[str, s
             return event
 
 
-def test_a_pupil_on_one_process_follows_a_teacher_on_another(
+def test_pupils_on_either_process_follow_a_teacher_on_one_of_them(
     database: str, servers: tuple[str, str, str]
 ) -> None:
     base_a, base_b, secret = servers
-    room = make_room(database, secret)
+    room = make_room(database, secret, pupils=2)
     teacher = httpx.Client(base_url=base_a, cookies={NAMES.teacher: room.teacher_session})
-    pupil = httpx.Client(base_url=base_b, cookies={NAMES.learner: room.learner_cookies[0]})
-    events: queue.Queue[tuple[str, str]] = queue.Queue()
+    pupils = [  # one on the teacher's process, one on the other
+        httpx.Client(base_url=base, cookies={NAMES.learner: cookie})
+        for base, cookie in zip((base_b, base_a), room.learner_cookies, strict=True)
+    ]
+    streams: list[queue.Queue[tuple[str, str]]] = [queue.Queue() for _ in pupils]
     stop = threading.Event()
-    reader = threading.Thread(target=follow, args=(pupil, events, stop), daemon=True)
+    readers = [
+        threading.Thread(target=follow, args=(pupil, events, stop), daemon=True)
+        for pupil, events in zip(pupils, streams, strict=True)
+    ]
     try:
-        reader.start()
-        waiting, _ = next_event(events, after="")  # the stream's first event: no session yet
-        assert waiting == "0.0"
+        for reader in readers:
+            reader.start()
+        for events in streams:  # each stream's first event: no session yet
+            assert next_event(events, after="")[0] == "0.0"
 
         press(teacher, room.class_id, "start")
-        started, first_html = next_event(events, after=waiting)
+        started = [next_event(events, after="0.0") for events in streams]
         press(teacher, room.class_id, "next")
-        moved, second_html = next_event(events, after=started)
+        moved = [next_event(events, after=s[0]) for events, s in zip(streams, started, strict=True)]
         press(teacher, room.class_id, "next")
-        moved_again, third_html = next_event(events, after=moved)
+        again = [next_event(events, after=m[0]) for events, m in zip(streams, moved, strict=True)]
 
-        live_id = started.split(".")[0]
-        assert [event.split(".")[0] for event in (moved, moved_again)] == [live_id, live_id]
-        assert len({first_html, second_html, third_html}) == 3
-        assert "Step 3 of" in third_html
+        for first, second, third in zip(started, moved, again, strict=True):
+            live_id = first[0].split(".")[0]
+            assert [event.split(".")[0] for event, _ in (second, third)] == [live_id, live_id]
+            assert len({first[1], second[1], third[1]}) == 3
+            assert "Step 3 of" in third[1]
+        assert again[0] == again[1]  # both processes drew the same step, under the same id
 
-        page = pupil.get("/live")  # the page from process B shows where A moved the class
+        page = pupils[0].get("/live")  # the page from process B shows where A moved the class
         assert page.status_code == 200
-        assert EVENT.findall(page.text) == [moved_again]
+        assert EVENT.findall(page.text) == [again[0][0]]
         assert "Step 3 of" in page.text
     finally:
         stop.set()
-        pupil.close()  # ends the stream; the reader thread is a daemon either way
+        for pupil in pupils:
+            pupil.close()  # ends the stream; the reader threads are daemons either way
         teacher.close()
-        reader.join(5)
+        for reader in readers:
+            reader.join(5)
 
 
 def test_wrong_class_codes_count_against_one_limit_on_every_process(
