@@ -154,6 +154,10 @@ def is_busy(error: OperationalError) -> bool:
     return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
+class NoTurnToWrite(TimeoutError):
+    """Another writer of this process held the SQLite file for TURN_TIMEOUT_SECONDS."""
+
+
 # The writers' turns: one lock per SQLite file in this process, and the files each thread is
 # writing to now (a second write_session on the same file in the same thread could never start).
 _TURNS: dict[str, threading.Lock] = {}
@@ -185,7 +189,7 @@ def writer_turn(engine: Engine) -> Iterator[None]:
     with _TURNS_GUARD:
         turn = _TURNS.setdefault(path, threading.Lock())
     if not turn.acquire(timeout=TURN_TIMEOUT_SECONDS):
-        raise TimeoutError(f"no turn to write to {path} in {TURN_TIMEOUT_SECONDS:.0f}s")
+        raise NoTurnToWrite(f"no turn to write to {path} in {TURN_TIMEOUT_SECONDS:.0f}s")
     writing.add(path)
     try:
         yield

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from course.db import NoTurnToWrite
 from course.security.headers import security_headers
 from course.web import RedirectTo, render
 
@@ -42,7 +43,7 @@ def database_unavailable(error: Exception) -> bool:
     a connection refused or lost, a server starting up or shutting down (SQLSTATE classes 08
     and 57), SQLite locked past its busy timeout, or no turn to write in time. The error may
     come through SQLAlchemy or straight from the driver (the lesson page's own query)."""
-    if isinstance(error, TimeoutError):
+    if isinstance(error, NoTurnToWrite):  # not any timeout: a mail server's is a real fault
         return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True

@@ -53,23 +53,6 @@ def stored_choice(learner_id: int, item_id: str, *, session: Session) -> str:
     return str(session.execute(stored).scalar_one())
 
 
-def store_answer(
-    learner_id: int,
-    quiz_slug: str,
-    item_id: str,
-    choice: str,
-    correct: bool,
-    content_version: str,
-    *,
-    session: Session,
-) -> str:
-    """Store a first answer, or find the stored one; returns the stored choice."""
-    values = (learner_id, quiz_slug, item_id, choice, correct, content_version)
-    if insert_answer(*values, session=session):
-        return choice
-    return stored_choice(learner_id, item_id, session=session)
-
-
 def stored_answers(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, str]:
     """The learner's stored choices for these items."""
     ids = list(item_ids)

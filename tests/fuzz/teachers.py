@@ -48,7 +48,7 @@ def teacher_fuzzer(
     """The app, and one password hash for every teacher (hashing costs a tenth of a second)."""
     folder = tmp_path_factory.mktemp("fuzz-teacher")
     with database(request.param, folder, POSTGRES_URL) as url:
-        fuzz = fuzzer_on(request.param, url, folder, catalogue)
+        fuzz = fuzzer_on(url, folder, catalogue)
         yield fuzz, hash_password(PASSWORD)
         fuzz.close()
 

@@ -48,7 +48,7 @@ def fuzzer(
 ) -> Iterator[tuple[Fuzzer, SchoolClass]]:
     folder = tmp_path_factory.mktemp("fuzz-learner")
     with database(request.param, folder, POSTGRES_URL) as url:
-        fuzz = fuzzer_on(request.param, url, folder, catalogue)
+        fuzz = fuzzer_on(url, folder, catalogue)
         yield fuzz, class_in_a_live_session(fuzz.app)
         fuzz.close()
 

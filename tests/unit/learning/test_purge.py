@@ -16,7 +16,7 @@ from course.learning.models import Learner
 from course.learning.progress import KnownLearner, create_learner, record_lesson
 from course.learning.retention import purge_expired
 from course.migrations.run import upgrade
-from course.quizzes.queries import record_step, store_answer
+from course.quizzes.queries import insert_answer, record_step
 
 LEARNER_TABLES = ("answer", "scenario_step", "lesson_progress", "film_event")
 LONG_AGO = dt.date.today() - dt.timedelta(days=400)
@@ -28,7 +28,7 @@ def learner_with_rows(engine: Engine, age_band: str = "14-18") -> tuple[str, Kno
     with write_session(engine) as session:
         token, learner = create_learner(age_band, session=session)
         record_lesson(learner.id, "what-is-sextortion", "completed", session=session)
-        store_answer(learner.id, "quiz", "item-1", "a", True, "v1", session=session)
+        insert_answer(learner.id, "quiz", "item-1", "a", True, "v1", session=session)
         record_step(learner.id, "quiz", "chat-1", 0, "start", "ask", "v1", session=session)
     return hash_token(token), learner
 
