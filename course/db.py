@@ -18,7 +18,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -229,3 +229,13 @@ def upsert(session: Session, model: type[SQLModel]) -> postgresql.Insert | sqlit
 def insert_ignoring_duplicates(session: Session, model: type[SQLModel]) -> Insert:
     """An INSERT that does nothing when a unique key already holds the row."""
     return upsert(session, model).on_conflict_do_nothing()
+
+
+def prebuilt_inserts(
+    model: type[SQLModel], build: Callable[[postgresql.Insert | sqlite.Insert], Insert]
+) -> dict[str, Insert]:
+    """One INSERT … ON CONFLICT statement for each database, built once at import (keyed by
+    dialect name) for the statements an answer runs: building a statement costs more than
+    running it (see docs/OPERATIONS.md, "Speed")."""
+    table = model.__table__  # type: ignore[attr-defined]
+    return {"postgresql": build(postgresql.insert(table)), "sqlite": build(sqlite.insert(table))}

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlmodel import Session, col
 
 from course.content.schema import Catalogue, Lesson
-from course.db import insert_ignoring_duplicates, today
+from course.db import prebuilt_inserts, today
 from course.learning.identity import hash_token, new_token
 from course.learning.models import Learner, LessonProgress, random_learner_id
 
@@ -116,13 +116,19 @@ def change_age_band(learner_id: int, age_band: str, *, session: Session) -> None
     )
 
 
+# The writes of nearly every answer, built once (see course/quizzes/queries.py).
+MARK_SEEN = (
+    update(Learner)
+    .where(
+        col(Learner.id) == bindparam("learner_id"), col(Learner.last_seen_on) != bindparam("today")
+    )
+    .values(last_seen_on=bindparam("today"))
+)
+
+
 def mark_seen(learner_id: int, *, session: Session) -> None:
     """Move the learner's last-seen day to today, inside a write (retention counts from it)."""
-    session.execute(
-        update(Learner)
-        .where(col(Learner.id) == learner_id, col(Learner.last_seen_on) != today())
-        .values(last_seen_on=today())
-    )
+    session.connection().execute(MARK_SEEN, {"learner_id": learner_id, "today": today()})
 
 
 # A lesson's status, and the rule that decides it:
@@ -133,22 +139,33 @@ def mark_seen(learner_id: int, *, session: Session) -> None:
 # - "unfinished": they moved on from the questions ("Next lesson") with some left unanswered.
 # Only "completed" ever counts as done; the others keep the first record.
 COMPLETED, SKIPPED, UNFINISHED = "completed", "skipped", "unfinished"
+# Recording one, as the last answer of a quiz does: built once.
+COMPLETE_LESSON = (
+    update(LessonProgress)
+    .where(
+        col(LessonProgress.learner_id) == bindparam("row_learner"),
+        col(LessonProgress.lesson_slug) == bindparam("row_lesson"),
+    )
+    .values(status=COMPLETED, recorded_on=bindparam("today"))
+)
+RECORD_LESSON = prebuilt_inserts(
+    LessonProgress,
+    lambda insert: insert.values(
+        learner_id=bindparam("learner_id"),
+        lesson_slug=bindparam("lesson_slug"),
+        status=bindparam("status"),
+        recorded_on=bindparam("today"),
+    ).on_conflict_do_nothing(),
+)
 
 
 def record_lesson(learner_id: int, slug: str, status: str, *, session: Session) -> None:
     """Record a lesson's status: completed replaces any other; otherwise the first stays."""
+    connection = session.connection()
+    row = {"learner_id": learner_id, "lesson_slug": slug, "status": status, "today": today()}
     if status == COMPLETED:
-        session.execute(
-            update(LessonProgress)
-            .where(col(LessonProgress.learner_id) == learner_id)
-            .where(col(LessonProgress.lesson_slug) == slug)
-            .values(status=COMPLETED, recorded_on=today())
-        )
-    session.execute(
-        insert_ignoring_duplicates(session, LessonProgress).values(
-            learner_id=learner_id, lesson_slug=slug, status=status, recorded_on=today()
-        )
-    )
+        connection.execute(COMPLETE_LESSON, {**row, "row_learner": learner_id, "row_lesson": slug})
+    connection.execute(RECORD_LESSON[connection.dialect.name], row)
 
 
 def finished_lessons(learner_id: int, *, session: Session) -> dict[str, str]:

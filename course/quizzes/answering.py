@@ -19,10 +19,10 @@ from course.quizzes import scenarios
 from course.quizzes.grading import InvalidChoice
 from course.quizzes.items import Submission
 from course.quizzes.queries import (
+    answered_in_quiz,
     insert_answer,
     record_step,
     scenario_paths,
-    stored_answers,
     stored_choice,
     undo_steps,
 )
@@ -123,8 +123,8 @@ def complete_when_all_answered(session: Session, where: Where) -> None:
     """Record the lesson completed once every item of the learner's band has an answer."""
     if not where.lesson_slug or not where.band_items:
         return
-    answered = stored_answers(where.learner_id, where.band_items, session=session)
-    if len(answered) == len(set(where.band_items)):
+    answered = answered_in_quiz(where.learner_id, where.quiz_slug, session=session)
+    if answered.issuperset(where.band_items):
         record_lesson(where.learner_id, where.lesson_slug, COMPLETED, session=session)
 
 

@@ -8,11 +8,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlmodel import Session, col
 
-from course.db import insert_ignoring_duplicates, today
+from course.db import insert_ignoring_duplicates, prebuilt_inserts, today
 from course.quizzes.models import Answer, ScenarioStep
+
+# The statements of an answer, built once (an answer's own cost was mostly building them).
+ANSWER_FIELDS = ("learner_id", "quiz_slug", "item_id", "choice", "correct", "content_version")
+INSERT_ANSWER = prebuilt_inserts(
+    Answer,
+    lambda insert: (
+        insert.values({name: bindparam(name) for name in (*ANSWER_FIELDS, "answered_on")})
+        .on_conflict_do_nothing()
+        .returning(col(Answer.learner_id))
+    ),
+)
+STORED_CHOICE = select(col(Answer.choice)).where(
+    col(Answer.learner_id) == bindparam("learner_id"), col(Answer.item_id) == bindparam("item_id")
+)
+ANSWERED_IN_QUIZ = select(col(Answer.item_id)).where(
+    col(Answer.learner_id) == bindparam("learner_id"),
+    col(Answer.quiz_slug) == bindparam("quiz_slug"),
+)
 
 
 def insert_answer(
@@ -29,28 +47,29 @@ def insert_answer(
 
     The database says which, from the one INSERT (a row returned when it stored one): no read
     before it, and none after a first answer, whose stored choice is the one just given."""
-    inserted = session.execute(
-        insert_ignoring_duplicates(session, Answer)
-        .values(
-            learner_id=learner_id,
-            quiz_slug=quiz_slug,
-            item_id=item_id,
-            choice=choice,
-            correct=correct,
-            content_version=content_version,
-            answered_on=today(),
-        )
-        .returning(col(Answer.learner_id))
+    connection = session.connection()
+    values = (learner_id, quiz_slug, item_id, choice, correct, content_version)
+    inserted = connection.execute(
+        INSERT_ANSWER[connection.dialect.name],
+        {**dict(zip(ANSWER_FIELDS, values, strict=True)), "answered_on": today()},
     )
     return inserted.first() is not None
 
 
 def stored_choice(learner_id: int, item_id: str, *, session: Session) -> str:
     """The choice stored as the learner's answer to an item (which must have one)."""
-    stored = select(Answer.choice).where(  # type: ignore[call-overload]
-        col(Answer.learner_id) == learner_id, col(Answer.item_id) == item_id
+    found = session.connection().execute(
+        STORED_CHOICE, {"learner_id": learner_id, "item_id": item_id}
     )
-    return str(session.execute(stored).scalar_one())
+    return str(found.scalar_one())
+
+
+def answered_in_quiz(learner_id: int, quiz_slug: str, *, session: Session) -> set[str]:
+    """The ids of the items of a quiz the learner has answered (in any age band)."""
+    found = session.connection().execute(
+        ANSWERED_IN_QUIZ, {"learner_id": learner_id, "quiz_slug": quiz_slug}
+    )
+    return set(found.scalars())
 
 
 def stored_answers(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, str]:
