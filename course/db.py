@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, ForeignKey, create_engine, event
+from sqlalchemy import BigInteger, Column, Connection, Engine, ForeignKey, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.sql.dml import Insert
@@ -216,6 +216,17 @@ def read_session(engine: Engine) -> Iterator[Session]:
     """A session for reads only: each statement sees a consistent snapshot."""
     with Session(engine) as session:
         yield session
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for a read or two without a session (a request's own lookup). PostgreSQL
+    reads outside a transaction, so handing the connection back costs no ROLLBACK; SQLite's
+    connections already do (each statement reads a snapshot of its own), and changing their
+    isolation level would undo what `create_db_engine` set."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 def upsert(session: Session, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:

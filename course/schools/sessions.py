@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col
@@ -41,7 +42,15 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
-def is_live(row: TeacherSession, at: dt.datetime) -> bool:
+@dataclass(frozen=True)
+class SessionTimes:
+    """When a session started and was last seen: all its expiry needs."""
+
+    started_at: dt.datetime
+    last_seen_at: dt.datetime
+
+
+def is_live(row: TeacherSession | SessionTimes, at: dt.datetime) -> bool:
     """Whether a session is within its idle and absolute limits at this time."""
     return (
         at - as_utc(row.last_seen_at) < IDLE_EXPIRY
@@ -49,7 +58,7 @@ def is_live(row: TeacherSession, at: dt.datetime) -> bool:
     )
 
 
-def needs_touch(row: TeacherSession, at: dt.datetime) -> bool:
+def needs_touch(row: TeacherSession | SessionTimes, at: dt.datetime) -> bool:
     """Whether this request should move the session's last-seen time on."""
     return at - as_utc(row.last_seen_at) >= SEEN_RESOLUTION
 
