@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.settings = settings
     app.state.secret_key = secret_key
     app.state.catalogue = catalogue
-    app.state.engine = create_db_engine(settings.sqlalchemy_url())
+    app.state.engine = create_db_engine(settings.sqlalchemy_url(), settings.database_pool_size)
     app.state.rendered_pages = {}  # filled by render(cache_key=…): lessons × age bands
     app.state.rendered_fragments = OrderedDict()  # by cached_fragment, most recently used
     app.state.templates = templates

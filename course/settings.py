@@ -26,6 +26,10 @@ PLAYER_FORMS = (
 )
 
 
+# PostgreSQL connections a server process keeps (course/db.py says why it opens no more).
+DATABASE_POOL_SIZE = 20
+
+
 class Settings(BaseSettings):
     """Settings for one instance of the course; tests build their own."""
 
@@ -69,6 +73,13 @@ class Settings(BaseSettings):
         description="optional: the reverse proxy's addresses or networks, comma-separated "
         "(127.0.0.1 or 10.0.0.0/8); only from these are X-Forwarded-For and X-Forwarded-Proto "
         "believed; empty, they are believed from nobody",
+    )
+    database_pool_size: int = Field(
+        DATABASE_POOL_SIZE,
+        ge=1,
+        le=500,
+        description="PostgreSQL connections each server process keeps open, and never more; "
+        "max_connections must exceed this plus one (live sessions), times the processes",
     )
     retention_days: int = Field(
         395, ge=1, description="delete a learner this many days after their last visit (13 months)"
