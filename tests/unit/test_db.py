@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import SQLModel
 
 import course.models  # noqa: F401 - registers every table
-from course.db import create_db_engine, write_session
+from course.db import SQLITE_POOL_SIZE, create_db_engine, write_session
 
 
 def test_sqlite_is_tuned_for_durability(database_url: str) -> None:
@@ -53,3 +55,23 @@ def test_migrations_produce_exactly_the_models_schema(database_url: str) -> None
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
+
+
+def test_the_pool_keeps_its_connections_and_opens_none_beyond(database_url: str) -> None:
+    """A connection past the pool would be opened for one request and closed after it (on
+    PostgreSQL a new server process each time): a request waits for a kept one instead."""
+    engine = create_db_engine(database_url, pool_size=2)
+    if database_url.startswith("sqlite"):
+        assert engine.pool.size() == SQLITE_POOL_SIZE  # type: ignore[attr-defined]
+        return
+    engine.pool._timeout = 0.2  # type: ignore[attr-defined]  # no 30 s wait in a test
+    held = [engine.raw_connection() for _ in range(2)]
+    with pytest.raises(PoolTimeout):
+        engine.raw_connection()
+    first = held[0].driver_connection
+    held[0].close()  # back to the pool, still open: the next request gets the same one
+    again = engine.raw_connection()
+    assert again.driver_connection is first
+    for connection in (again, held[1]):
+        connection.close()
+    engine.dispose()
