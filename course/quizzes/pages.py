@@ -82,7 +82,7 @@ def one_item_view(
     """One item's view for this learner, from their stored answer or path, and whether it is
     answered (a chat is, once it has reached an ending: its answer is stored then)."""
     with read_session(engine) as session:
-        stored = queries.stored_answers(learner.id, [item.id], session=session).get(item.id)
+        stored = queries.choice_if_answered(learner.id, item.id, session=session)
         path: tuple[str, ...] = ()
         if isinstance(item, BranchingItem):
             path = queries.scenario_paths(learner.id, [item.id], session=session).get(item.id, ())

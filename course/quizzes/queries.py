@@ -58,10 +58,19 @@ def insert_answer(
 
 def stored_choice(learner_id: int, item_id: str, *, session: Session) -> str:
     """The choice stored as the learner's answer to an item (which must have one)."""
+    choice = choice_if_answered(learner_id, item_id, session=session)
+    if choice is None:
+        raise LookupError(f"learner {learner_id} has no answer to {item_id}")
+    return choice
+
+
+def choice_if_answered(learner_id: int, item_id: str, *, session: Session) -> str | None:
+    """The choice stored as the learner's answer to an item, or None before they answer."""
     found = session.connection().execute(
         STORED_CHOICE, {"learner_id": learner_id, "item_id": item_id}
     )
-    return str(found.scalar_one())
+    choice = found.scalar_one_or_none()
+    return None if choice is None else str(choice)
 
 
 def answered_in_quiz(learner_id: int, quiz_slug: str, *, session: Session) -> set[str]:
@@ -70,17 +79,6 @@ def answered_in_quiz(learner_id: int, quiz_slug: str, *, session: Session) -> se
         ANSWERED_IN_QUIZ, {"learner_id": learner_id, "quiz_slug": quiz_slug}
     )
     return set(found.scalars())
-
-
-def stored_answers(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, str]:
-    """The learner's stored choices for these items."""
-    ids = list(item_ids)
-    if not ids:
-        return {}
-    query = select(Answer.item_id, Answer.choice).where(  # type: ignore[call-overload]
-        col(Answer.learner_id) == learner_id, col(Answer.item_id).in_(ids)
-    )
-    return {row.item_id: row.choice for row in session.execute(query)}
 
 
 def answer_marks(learner_id: int, item_ids: Iterable[str], *, session: Session) -> dict[str, bool]:
