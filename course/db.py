@@ -6,14 +6,16 @@ session commits once when the block ends, or rolls everything back if anything r
 
 SQLite has one writer at a time, so writers queue instead of failing: in each process, writers
 to one SQLite file take turns on a lock of their own (`write_session` holds it for the whole
-transaction), so only one thread per process ever waits on SQLite's file lock, and only for the
-other processes' writers; that wait is SQLite's busy timeout, tried again a few times. The
-figures are in docs/OPERATIONS.md, "Many writers at once". PostgreSQL needs none of it.
+transaction), and the processes take turns on an flock beside the file, so a writer never sits
+in SQLite's busy handler unless a program outside the app holds the file (then BEGIN waits
+SQLite's busy timeout, tried again a few times). The figures are in docs/OPERATIONS.md, "Many
+writers at once". PostgreSQL needs none of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import sqlite3
 import threading
@@ -172,6 +174,14 @@ class NoTurnToWrite(TimeoutError):
 _TURNS: dict[str, threading.Lock] = {}
 _TURNS_GUARD = threading.Lock()
 _WRITING = threading.local()
+# And between processes, the turn holder of each takes an exclusive flock on a file beside the
+# database (<file>-writers), held for its transaction: a process waiting for it is woken by the
+# kernel the moment it is free, where SQLite's busy handler sleeps up to 100 ms between tries
+# while the other process's next writer takes the lock again. Two workers answered no faster
+# than one so, with three times the p99 (258 against 273 answers/s, p99 990 against 310 ms).
+# One descriptor per file and process (a forked child opens its own: a flock belongs to the
+# open file, and a shared one would let both hold it).
+_LOCK_FILES: dict[tuple[int, str], int] = {}
 
 
 def _sqlite_file(engine: Engine) -> str | None:
@@ -201,10 +211,30 @@ def writer_turn(engine: Engine) -> Iterator[None]:
         raise NoTurnToWrite(f"no turn to write to {path} in {TURN_TIMEOUT_SECONDS:.0f}s")
     writing.add(path)
     try:
-        yield
+        with processes_turn(path):
+            yield
     finally:
         writing.discard(path)
         turn.release()
+
+
+@contextmanager
+def processes_turn(path: str) -> Iterator[None]:
+    """Hold the file's turn among processes (see _LOCK_FILES) while the block runs. A process
+    that dies lets go of it with its files; one whose writer is stuck holds it as it would
+    hold SQLite's own lock, and the other processes' writers wait for it (one per process, the
+    rest in their process's turn, until TURN_TIMEOUT_SECONDS)."""
+    key = (os.getpid(), path)
+    with _TURNS_GUARD:
+        descriptor = _LOCK_FILES.get(key)
+        if descriptor is None:
+            descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+            _LOCK_FILES[key] = descriptor
+    fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits without the GIL
+    try:
+        yield
+    finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 @contextmanager

@@ -147,6 +147,69 @@ def test_writers_in_several_processes_all_succeed(tmp_path: Path) -> None:
     engine.dispose()
 
 
+IMPATIENT_WORKER = """
+import sys, threading, time
+from sqlalchemy import text
+from course import db
+db.BUSY_TIMEOUT_SECONDS, db.BEGIN_ATTEMPTS = 0.01, 1  # SQLite alone would refuse at once
+engine = db.create_db_engine(sys.argv[1])
+def slow_writes():
+    for _ in range(10):
+        with db.write_session(engine) as session:
+            largest = session.execute(text("SELECT max(n) FROM tally")).scalar() or 0
+            time.sleep(0.002)
+            session.execute(text("INSERT INTO tally (n) VALUES (:n)"), {"n": largest + 1})
+threads = [threading.Thread(target=slow_writes) for _ in range(4)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+"""
+
+
+def test_processes_take_turns_on_the_writers_file_not_on_sqlites_busy_timeout(
+    tmp_path: Path,
+) -> None:
+    # Each process's busy timeout is far shorter than another's transactions: only the turn
+    # the processes take on <file>-writers keeps every writer from being refused.
+    engine = tally_engine(tmp_path / "course.db")
+    url = f"sqlite:///{tmp_path / 'course.db'}"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", IMPATIENT_WORKER, url], cwd=REPO_ROOT, stderr=subprocess.PIPE
+        )
+        for _ in range(3)
+    ]
+    failures = [worker.communicate(timeout=JOIN_SECONDS)[1] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0, 0], failures
+    assert numbers(engine) == list(range(1, 3 * 4 * 10 + 1))
+    engine.dispose()
+
+
+TRY_THE_TURN = """
+import fcntl, os, sys
+descriptor = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print("free")
+except BlockingIOError:
+    print("held")
+"""
+
+
+def test_a_write_holds_the_turn_among_processes_until_it_ends(tmp_path: Path) -> None:
+    engine = tally_engine(tmp_path / "course.db")
+    writers = f"{tmp_path / 'course.db'}-writers"
+
+    def other_process_sees() -> str:
+        command = [sys.executable, "-c", TRY_THE_TURN, writers]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
+
+    with write_session(engine) as session:
+        session.execute(text("INSERT INTO tally (n) VALUES (1)"))
+        assert other_process_sees() == "held"
+    assert other_process_sees() == "free"
+    engine.dispose()
+
+
 def test_a_write_that_raises_keeps_nothing_and_gives_up_its_turn(tmp_path: Path) -> None:
     engine = tally_engine(tmp_path / "course.db")
     with pytest.raises(ValueError, match="half-way"), write_session(engine) as session:
