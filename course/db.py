@@ -174,14 +174,7 @@ class NoTurnToWrite(TimeoutError):
 _TURNS: dict[str, threading.Lock] = {}
 _TURNS_GUARD = threading.Lock()
 _WRITING = threading.local()
-# And between processes, the turn holder of each takes an exclusive flock on a file beside the
-# database (<file>-writers), held for its transaction: a process waiting for it is woken by the
-# kernel the moment it is free, where SQLite's busy handler sleeps up to 100 ms between tries
-# while the other process's next writer takes the lock again. Two workers answered no faster
-# than one so, with three times the p99 (258 against 273 answers/s, p99 990 against 310 ms).
-# One descriptor per file and process (a forked child opens its own: a flock belongs to the
-# open file, and a shared one would let both hold it).
-_LOCK_FILES: dict[tuple[int, str], int] = {}
+# Between processes, each process's turn holder also takes `processes_turn`.
 
 
 def _sqlite_file(engine: Engine) -> str | None:
@@ -220,21 +213,23 @@ def writer_turn(engine: Engine) -> Iterator[None]:
 
 @contextmanager
 def processes_turn(path: str) -> Iterator[None]:
-    """Hold the file's turn among processes (see _LOCK_FILES) while the block runs. A process
-    that dies lets go of it with its files; one whose writer is stuck holds it as it would
-    hold SQLite's own lock, and the other processes' writers wait for it (one per process, the
-    rest in their process's turn, until TURN_TIMEOUT_SECONDS)."""
-    key = (os.getpid(), path)
-    with _TURNS_GUARD:
-        descriptor = _LOCK_FILES.get(key)
-        if descriptor is None:
-            descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
-            _LOCK_FILES[key] = descriptor
+    """Hold the file's turn among processes while the block runs: an exclusive flock on a file
+    beside the database (<file>-writers). A process waiting for it is woken by the kernel the
+    moment it is free, where SQLite's busy handler sleeps up to 100 ms between tries while the
+    other process's next writer takes the lock again (two workers answered no faster than one
+    so, with three times the p99: docs/OPERATIONS.md, "Many writers at once").
+
+    The file is opened for each turn and closed after it (kept open, a process that wrote to
+    many files, as the test suite does, would run out of descriptors). A process that dies lets
+    go with its files; one whose writer is stuck holds the turn as it would hold SQLite's own
+    lock, and the other processes' writers wait for it (one per process, the rest in their
+    process's turn, until TURN_TIMEOUT_SECONDS)."""
+    descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits without the GIL
     try:
         yield
     finally:
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        os.close(descriptor)  # lets go of the flock
 
 
 @contextmanager
