@@ -134,15 +134,20 @@ for thread in threads: thread.join()
 """
 
 
-def test_writers_in_several_processes_all_succeed(tmp_path: Path) -> None:
-    engine = tally_engine(tmp_path / "course.db")
-    url = f"sqlite:///{tmp_path / 'course.db'}"
+def run_processes(script: str, path: Path, count: int = 3) -> None:
+    """Run the script in `count` processes at once on the SQLite file; all must succeed."""
+    url = f"sqlite:///{path}"
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, url], cwd=REPO_ROOT, stderr=subprocess.PIPE)
-        for _ in range(3)
+        subprocess.Popen([sys.executable, "-c", script, url], cwd=REPO_ROOT, stderr=subprocess.PIPE)
+        for _ in range(count)
     ]
     failures = [worker.communicate(timeout=JOIN_SECONDS)[1] for worker in workers]
-    assert [worker.returncode for worker in workers] == [0, 0, 0], failures
+    assert [worker.returncode for worker in workers] == [0] * count, failures
+
+
+def test_writers_in_several_processes_all_succeed(tmp_path: Path) -> None:
+    engine = tally_engine(tmp_path / "course.db")
+    run_processes(WORKER, tmp_path / "course.db")
     assert numbers(engine) == list(range(1, 3 * 8 * 20 + 1))
     engine.dispose()
 
@@ -171,15 +176,7 @@ def test_processes_take_turns_on_the_writers_file_not_on_sqlites_busy_timeout(
     # Each process's busy timeout is far shorter than another's transactions: only the turn
     # the processes take on <file>-writers keeps every writer from being refused.
     engine = tally_engine(tmp_path / "course.db")
-    url = f"sqlite:///{tmp_path / 'course.db'}"
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-c", IMPATIENT_WORKER, url], cwd=REPO_ROOT, stderr=subprocess.PIPE
-        )
-        for _ in range(3)
-    ]
-    failures = [worker.communicate(timeout=JOIN_SECONDS)[1] for worker in workers]
-    assert [worker.returncode for worker in workers] == [0, 0, 0], failures
+    run_processes(IMPATIENT_WORKER, tmp_path / "course.db")
     assert numbers(engine) == list(range(1, 3 * 4 * 10 + 1))
     engine.dispose()
 
