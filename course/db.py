@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -211,6 +212,25 @@ def writer_turn(engine: Engine) -> Iterator[None]:
         turn.release()
 
 
+_UNOPENED: set[str] = set()  # files whose turn file could not be opened (tried again each time)
+LOG = logging.getLogger(__name__)
+
+
+def open_turn_file(path: str) -> int:
+    """The turn file beside the database, created if need be. Created by root (a command run
+    as root on a server's files), it is given the database's owner, as SQLite gives its WAL, so
+    that the server's own user can still open it."""
+    descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.geteuid() == 0 and os.path.exists(path):
+            owner = os.stat(path)
+            os.fchown(descriptor, owner.st_uid, owner.st_gid)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return descriptor
+
+
 @contextmanager
 def processes_turn(path: str) -> Iterator[None]:
     """Hold the file's turn among processes while the block runs: an exclusive flock on a file
@@ -224,9 +244,18 @@ def processes_turn(path: str) -> Iterator[None]:
     go with its files; one whose writer is stuck holds the turn as it would hold SQLite's own
     lock, and the other processes' writers wait for it (one per process, the rest in their
     process's turn, until TURN_TIMEOUT_SECONDS)."""
-    descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits without the GIL
+    descriptor = None
     try:
+        descriptor = open_turn_file(path)
+    except OSError as error:  # a folder the server may not write to, say: writes go on
+        if path not in _UNOPENED:  # said once; tried again at the next write
+            _UNOPENED.add(path)
+            LOG.warning("no turns between processes for %s (%s): SQLite's lock alone", path, error)
+    if descriptor is None:
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits without the GIL
         yield
     finally:
         os.close(descriptor)  # lets go of the flock

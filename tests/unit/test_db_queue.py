@@ -7,6 +7,7 @@ benchmark, tests/perf/crowd.py, measures that).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -178,6 +179,30 @@ def test_processes_take_turns_on_the_writers_file_not_on_sqlites_busy_timeout(
     engine = tally_engine(tmp_path / "course.db")
     run_processes(IMPATIENT_WORKER, tmp_path / "course.db")
     assert numbers(engine) == list(range(1, 3 * 4 * 10 + 1))
+    engine.dispose()
+
+
+def test_writes_go_on_when_the_turn_file_cannot_be_opened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = tally_engine(tmp_path / "course.db")
+    (tmp_path / "course.db-writers").mkdir()  # in the way: the file cannot be opened
+    for _ in range(3):
+        add_next(engine)
+    assert numbers(engine) == [1, 2, 3]
+    warnings = [r.getMessage() for r in caplog.records if "no turns between" in r.getMessage()]
+    assert len(warnings) == 1, warnings  # said once, not at every write
+    engine.dispose()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_a_turn_file_made_by_root_belongs_to_the_databases_owner(tmp_path: Path) -> None:
+    # A command run as root on a server's files must not leave a file the server cannot open.
+    engine = tally_engine(tmp_path / "course.db")
+    os.chown(tmp_path / "course.db", 65534, 65534)  # the server's own user, say
+    add_next(engine)
+    turn_file = (tmp_path / "course.db-writers").stat()
+    assert (turn_file.st_uid, turn_file.st_gid) == (65534, 65534)
     engine.dispose()
 
 
