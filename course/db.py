@@ -4,22 +4,15 @@ Query functions take a keyword-only `session` and never commit. A use case (a ro
 function such as `take_decision`) opens one `write_session`, makes all its writes in it, and the
 session commits once when the block ends, or rolls everything back if anything raised.
 
-SQLite has one writer at a time, so writers queue instead of failing: in each process, writers
-to one SQLite file take turns on a lock of their own (`write_session` holds it for the whole
-transaction), and the processes take turns on an flock beside the file, so a writer never sits
-in SQLite's busy handler unless a program outside the app holds the file (then BEGIN waits
-SQLite's busy timeout, tried again a few times). The figures are in docs/OPERATIONS.md, "Many
-writers at once". PostgreSQL needs none of it.
+SQLite has one writer at a time, so writers queue instead of failing (course/writer_turns.py):
+`write_session` waits for the file's turn, and a program outside the app that holds the file
+makes BEGIN wait SQLite's busy timeout, tried again a few times. PostgreSQL needs none of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import logging
-import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +25,7 @@ from sqlalchemy.sql.dml import Insert
 from sqlmodel import Field, Session, SQLModel
 
 from course.settings import DATABASE_POOL_SIZE
+from course.writer_turns import writer_turn
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -55,8 +49,6 @@ MIGRATE = {"sqlite_begin": "BEGIN"}
 BUSY_TIMEOUT_SECONDS = 5
 BEGIN_ATTEMPTS = 6
 RETRY_PAUSE_SECONDS = 0.01
-# How long a writer waits for its turn in this process before giving up (a stuck transaction).
-TURN_TIMEOUT_SECONDS = 30.0
 
 
 def today() -> dt.date:
@@ -164,101 +156,6 @@ def is_busy(error: OperationalError) -> bool:
     """Whether SQLite refused because another connection holds the lock (SQLITE_BUSY)."""
     code = getattr(error.orig, "sqlite_errorcode", None)
     return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
-
-
-class NoTurnToWrite(TimeoutError):
-    """Another writer of this process held the SQLite file for TURN_TIMEOUT_SECONDS."""
-
-
-# The writers' turns: one lock per SQLite file in this process, and the files each thread is
-# writing to now (a second write_session on the same file in the same thread could never start).
-_TURNS: dict[str, threading.Lock] = {}
-_TURNS_GUARD = threading.Lock()
-_WRITING = threading.local()
-# Between processes, each process's turn holder also takes `processes_turn`.
-
-
-def _sqlite_file(engine: Engine) -> str | None:
-    """The SQLite database file behind the engine, or None (PostgreSQL, or in memory)."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
-        return None
-    return os.path.realpath(database)
-
-
-@contextmanager
-def writer_turn(engine: Engine) -> Iterator[None]:
-    """Wait for this process's turn to write to the engine's SQLite file, and hold it.
-
-    Writers queue here, each in its own thread, holding no connection, so only one thread per
-    process meets SQLite's own lock. Nothing to wait for on PostgreSQL or in memory."""
-    path = _sqlite_file(engine)
-    if path is None:
-        yield
-        return
-    writing: set[str] = _WRITING.__dict__.setdefault("files", set())
-    if path in writing:
-        raise RuntimeError(f"this thread is already writing to {path}: use that write_session")
-    with _TURNS_GUARD:
-        turn = _TURNS.setdefault(path, threading.Lock())
-    if not turn.acquire(timeout=TURN_TIMEOUT_SECONDS):
-        raise NoTurnToWrite(f"no turn to write to {path} in {TURN_TIMEOUT_SECONDS:.0f}s")
-    writing.add(path)
-    try:
-        with processes_turn(path):
-            yield
-    finally:
-        writing.discard(path)
-        turn.release()
-
-
-_UNOPENED: set[str] = set()  # files whose turn file could not be opened (tried again each time)
-LOG = logging.getLogger(__name__)
-
-
-def open_turn_file(path: str) -> int:
-    """The turn file beside the database, created if need be. Created by root (a command run
-    as root on a server's files), it is given the database's owner, as SQLite gives its WAL, so
-    that the server's own user can still open it."""
-    descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if os.geteuid() == 0 and os.path.exists(path):
-            owner = os.stat(path)
-            os.fchown(descriptor, owner.st_uid, owner.st_gid)
-    except OSError:
-        os.close(descriptor)
-        raise
-    return descriptor
-
-
-@contextmanager
-def processes_turn(path: str) -> Iterator[None]:
-    """Hold the file's turn among processes while the block runs: an exclusive flock on a file
-    beside the database (<file>-writers). A process waiting for it is woken by the kernel the
-    moment it is free, where SQLite's busy handler sleeps up to 100 ms between tries while the
-    other process's next writer takes the lock again (two workers answered no faster than one
-    so, with three times the p99: docs/OPERATIONS.md, "Many writers at once").
-
-    The file is opened for each turn and closed after it (kept open, a process that wrote to
-    many files, as the test suite does, would run out of descriptors). A process that dies lets
-    go with its files; one whose writer is stuck holds the turn as it would hold SQLite's own
-    lock, and the other processes' writers wait for it (one per process, the rest in their
-    process's turn, until TURN_TIMEOUT_SECONDS)."""
-    descriptor = None
-    try:
-        descriptor = open_turn_file(path)
-    except OSError as error:  # a folder the server may not write to, say: writes go on
-        if path not in _UNOPENED:  # said once; tried again at the next write
-            _UNOPENED.add(path)
-            LOG.warning("no turns between processes for %s (%s): SQLite's lock alone", path, error)
-    if descriptor is None:
-        yield
-        return
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits without the GIL
-        yield
-    finally:
-        os.close(descriptor)  # lets go of the flock
 
 
 @contextmanager

@@ -17,9 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from course.db import NoTurnToWrite
 from course.security.headers import security_headers
 from course.web import RedirectTo, render
+from course.writer_turns import NoTurnToWrite
 
 log = logging.getLogger("course")
 

@@ -21,8 +21,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from course import db
-from course.db import create_db_engine, read_session, write_session, writer_turn
+from course.db import create_db_engine, read_session, write_session
 from course.settings import REPO_ROOT
+from course.writer_turns import writer_turn
 
 THREADS = 40  # as many as the request threadpool
 WRITES = 10
