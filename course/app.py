@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from course.content.loader import load_catalogue
 from course.content.schema import AUDIENCE_LABELS, Catalogue
-from course.db import create_db_engine, write_session
+from course.db import create_db_engine, read_session, write_session
 from course.errors import add_error_pages, refuse_forgery, refuse_request
 from course.film.block import film_block_html
 from course.film.routes import router as film_router
@@ -82,10 +82,13 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
     app.state.live_fragments = Fragments(app.state.engine, catalogue, templates, broker)
     app.state.cookie_names = cookies = CookieNames.for_site(secure=settings.secure_cookies)
     # Rate limits' counts, shared by every process on the database (or Redis, when set): each
-    # sign-in attempt and wrong class code is written at once, other posts in batches.
+    # sign-in attempt and wrong class code is written at once, other posts in batches. Wrong
+    # codes are also read (a right one from a blocked address is refused on every process).
     shared = partial(write_session, app.state.engine)
     app.state.sign_in_counter = counter_for(settings, database=shared, exact=True)
-    app.state.join_guesses = counter_for(settings, database=shared, exact=True)
+    app.state.join_guesses = counter_for(
+        settings, database=shared, exact=True, reading=partial(read_session, app.state.engine)
+    )
     app.add_middleware(
         CsrfMiddleware,
         secret=secret_key,

@@ -54,6 +54,7 @@ class Room:
     class_id: int
     teacher_session: str
     learner_cookies: tuple[str, ...]
+    join_code: str
 
 
 def free_port() -> int:
@@ -100,7 +101,7 @@ def make_room(url: str, secret: str, pupils: int = 1) -> Room:
                 for _ in range(pupils)
             ]
         cookies = tuple(encode_cookie(LearnerCookie(token=token), secret) for token in tokens)
-        return Room(school_class.id, teacher_session, cookies)
+        return Room(school_class.id, teacher_session, cookies, school_class.join_code)
     finally:
         engine.dispose()
 

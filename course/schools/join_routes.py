@@ -33,19 +33,14 @@ async def too_many_guesses(request: Request, *, wrong: bool) -> bool:
 
     Only wrong codes count, so a whole school behind one address can join; once over the limit
     every attempt from it is refused until the minute ends, right codes too, so a guesser
-    cannot tell a hit by the answer."""
+    cannot tell a hit by the answer. The count is every process's (the database's, or Redis):
+    a right code is checked against it too, so a guesser learns nothing on another process."""
     state = request.app.state
-    if not hasattr(state, "join_blocked"):
-        state.join_blocked = {}  # this worker's addresses over the limit: key -> window
     window = int(wall_clock() // WINDOW_SECONDS)
     key = "join:" + client_key(request.scope, state.secret_key)
-    blocked: dict[str, int] = state.join_blocked
-    if wrong and await state.join_guesses.hit(key, window) > state.settings.join_guesses_per_minute:
-        if len(blocked) > 10_000:  # keep memory bounded: drop windows that have ended
-            for stale in [k for k, w in blocked.items() if w != window]:
-                del blocked[stale]
-        blocked[key] = window
-    return blocked.get(key) == window
+    counter = state.join_guesses
+    hits = await (counter.hit(key, window) if wrong else counter.peek(key, window))
+    return bool(hits > state.settings.join_guesses_per_minute)
 
 
 def refused() -> HTTPException:
@@ -139,10 +134,15 @@ def join(engine: Engine, code: str, old_token: str) -> tuple[str, SchoolClass, b
 async def join_class(
     request: Request, code: str, engine: EngineDep, catalogue: CatalogueDep, cookie: CookieDep
 ) -> Response:
-    """Join: a new anonymous learner in the class's age band, then the first lesson."""
+    """Join: a new anonymous learner in the class's age band, then the first lesson.
+
+    An address over the limit is refused before anything is written: no learner is made and
+    the device's own is kept."""
+    if await too_many_guesses(request, wrong=False):
+        raise refused()
     typed = typed_code(code)
     result = await run_in_threadpool(join, engine, typed, cookie.token) if typed else None
-    if await too_many_guesses(request, wrong=result is None):
+    if result is None and await too_many_guesses(request, wrong=True):
         raise refused()
     if result is None:
         error = "We could not find a class with that code. Check it with your teacher."

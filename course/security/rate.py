@@ -69,6 +69,10 @@ class Counter(Protocol):
         """Count one hit on key in this window; the hits so far, this one included."""
         ...
 
+    async def peek(self, key: str, window: int) -> int:
+        """The hits on key in this window so far, counting none."""
+        ...
+
     async def close(self) -> None:
         """Let go of any connection."""
         ...
@@ -92,6 +96,10 @@ class MemoryCounter:
             return 0  # full: uncounted, rather than growing without bound
         self.counts[key] = count = (count or 0) + 1
         return count
+
+    async def peek(self, key: str, window: int) -> int:
+        """The hits counted here on key in this window."""
+        return self.counts.get(key, 0) if window == self.window else 0
 
     async def close(self) -> None:
         """Nothing to let go of."""
@@ -139,6 +147,16 @@ class RedisCounter:
             return 0
         return int(count)
 
+    async def peek(self, key: str, window: int) -> int:
+        """The count in Redis, read with GET; 0 (let through) when Redis cannot be reached."""
+        from redis.exceptions import RedisError
+
+        try:
+            count = await self.connection().get(f"course:rate:{window}:{key}")
+        except (RedisError, OSError):
+            return 0  # the next hit says it is unreachable, once a minute
+        return int(count or 0)
+
     async def close(self) -> None:
         """Close the connection pool."""
         if self.client is not None and self.loop is asyncio.get_running_loop():
@@ -146,13 +164,20 @@ class RedisCounter:
         self.client = None
 
 
-def counter_for(settings: Settings, *, database: Writer | None, exact: bool = False) -> Counter:
+def counter_for(
+    settings: Settings,
+    *,
+    database: Writer | None,
+    exact: bool = False,
+    reading: Writer | None = None,
+) -> Counter:
     """Redis when COURSE_REDIS_URL is set, else the database that `database` writes to (each
-    hit written at once when `exact`, else in batches), else this process's memory."""
+    hit written at once when `exact`, else in batches; `reading` reads it for a peek), else this
+    process's memory."""
     if settings.redis_url:
         return RedisCounter(settings.redis_url)
     if database is not None:
-        return DatabaseCounter(database, exact=exact)
+        return DatabaseCounter(database, exact=exact, read=reading)
     return MemoryCounter()
 
 

@@ -40,7 +40,7 @@ SYNC_SECONDS = 0.5
 MAX_TRACKED = 100_000  # keys counted in one window in one process; more pass uncounted
 ROWS_PER_STATEMENT = 500
 
-Writer = Callable[[], AbstractContextManager[Session]]
+Writer = Callable[[], AbstractContextManager[Session]]  # a write transaction, or a read
 
 
 class RateCount(SQLModel, table=True):
@@ -87,10 +87,12 @@ class DatabaseCounter:
         write: Writer,
         *,
         exact: bool,
+        read: Writer | None = None,
         clock: Callable[[], float] = time.monotonic,
         max_tracked: int = MAX_TRACKED,
     ) -> None:
         self.write = write
+        self.read = read or write
         self.exact = exact
         self.clock = clock
         self.max_tracked = max_tracked
@@ -138,6 +140,25 @@ class DatabaseCounter:
                 self.pending[key] = self.pending.get(key, 0) + hits
         else:
             self.shared.update(totals)
+
+    async def peek(self, key: str, window: int) -> int:
+        """Every process's hits on the key this window, counting none. An exact counter reads
+        its row (another process may have counted since); a batched one answers from what it
+        last read. This process's hits not yet written are added either way."""
+        mine = self.writing.get(key, 0) + self.pending.get(key, 0) if window == self.window else 0
+        if not self.exact:
+            return mine + (self.shared.get(key, 0) if window == self.window else 0)
+        try:
+            stored = await anyio.to_thread.run_sync(self.read_hits, key, window)
+        except (SQLAlchemyError, OSError, TimeoutError):
+            stored = self.shared.get(key, 0) if window == self.window else 0
+        return stored + mine
+
+    def read_hits(self, key: str, window: int) -> int:
+        """In a thread: the hits stored on the key's row for the window (0 without a row)."""
+        with self.read() as session:
+            hits = session.get(RateCount, (window, key))
+            return hits.hits if hits is not None else 0
 
     def write_batch(self, window: int, batch: dict[str, int]) -> dict[str, int]:
         """In a thread: one transaction adding the batch (and dropping old windows' rows)."""

@@ -167,3 +167,20 @@ def test_guessing_codes_past_the_limit_gets_429_even_for_a_right_code(
     assert refused.status_code == 429 and refused.headers["retry-after"]
     assert client.get(f"/join/{code}").status_code == 429
     assert typed_code(shown_code(code)) == code
+
+
+def test_joining_from_an_address_past_the_limit_writes_nothing_and_keeps_the_device(
+    client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("course.schools.join_routes.wall_clock", lambda: 1_800_000_030.0)
+    code = make_class(app).join_code
+    start_learner(client, "adult")
+    device = client.cookies[LEARNER_COOKIE]
+    token = csrf_token(client, "/join")
+    for _ in range(app.state.settings.join_guesses_per_minute + 1):
+        client.get("/join/ZZZZ2222" if code != "ZZZZ2222" else "/join/YYYY2222")
+    refused = client.post(f"/join/{code}", data={"csrf_token": token})
+    assert refused.status_code == 429
+    assert [row["class_id"] for row in learners(app)] == [None]  # no pupil made in the class
+    assert client.cookies[LEARNER_COOKIE] == device
+    assert client.get("/complete").status_code == 200  # and the device's learner goes on

@@ -164,9 +164,14 @@ def test_only_the_current_window_is_kept() -> None:
         for window in range(100):
             for n in range(50):
                 await counter.hit(f"key-{n}", window)
-        return [await counter.hit("key-0", 99), await counter.hit("key-0", 100)]
+        return [
+            await counter.hit("key-0", 99),
+            await counter.peek("key-0", 99),
+            await counter.hit("key-0", 100),
+            await counter.peek("key-0", 99),  # a window that has ended
+        ]
 
-    assert run_async(hits()) == [2, 1]
+    assert run_async(hits()) == [2, 2, 1, 0]
     assert len(counter.counts) == 1
 
 
@@ -230,10 +235,11 @@ def test_redis_counts_per_window_and_expires_its_keys() -> None:
 
     async def hits() -> list[int]:
         counts = [await counter.hit(key, 5) for _ in range(3)] + [await counter.hit(key, 6)]
+        peeks = [await counter.peek(key, 5), await counter.peek(key, 5), await counter.peek(key, 7)]
         await counter.close()
-        return counts
+        return counts + peeks
 
-    assert run_async(hits()) == [1, 2, 3, 1]
+    assert run_async(hits()) == [1, 2, 3, 1, 3, 3, 0]  # a peek counts nothing
     plain = redis.Redis.from_url(REDIS_URL)
     assert 0 < plain.ttl(f"course:rate:5:{key}") <= 120
     plain.delete(f"course:rate:5:{key}", f"course:rate:6:{key}")

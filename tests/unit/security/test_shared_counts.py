@@ -61,6 +61,23 @@ def test_exact_counters_on_one_database_share_every_hit(engine: Engine) -> None:
     assert rows(engine) == {(WINDOW, "join:abc"): 6}
 
 
+def test_an_exact_counter_peeks_at_every_processes_hits_and_counts_none(engine: Engine) -> None:
+    counting = counter(engine, exact=True)
+    reading = DatabaseCounter(
+        partial(write_session, engine), exact=True, read=partial(read_session, engine)
+    )
+
+    async def seen() -> list[int]:
+        before = await reading.peek("join:abc", WINDOW)
+        for _ in range(3):
+            await counting.hit("join:abc", WINDOW)
+        after = [await reading.peek("join:abc", WINDOW) for _ in range(2)]
+        return [before, *after, await reading.peek("join:abc", WINDOW + 1)]
+
+    assert run(seen()) == [0, 3, 3, 0]
+    assert rows(engine) == {(WINDOW, "join:abc"): 3}
+
+
 def test_batched_hits_are_written_every_half_second_and_counted_here_meanwhile(
     engine: Engine,
 ) -> None:
