@@ -73,11 +73,12 @@ def writer_turn(engine: Engine) -> Iterator[None]:
 _UNOPENED: set[str] = set()  # turn files that could not be opened: warned about once
 
 
-def open_turn_file(path: str) -> int:
-    """The turn file beside the database, created if need be. Created by root (a command run
-    as root on a server's files), it is given the database's owner, as SQLite gives its WAL, so
+def open_turn_file(path: str, suffix: str = "-writers") -> int:
+    """The turn file beside the database (<file>-writers, or another suffix: `course migrate`
+    takes its turn on <file>-migrate), created if need be. Created by root (a command run as
+    root on a server's files), it is given the database's owner, as SQLite gives its WAL, so
     that the server's own user can still open it."""
-    descriptor = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = os.open(f"{path}{suffix}", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         if os.geteuid() == 0 and os.path.exists(path):
             owner = os.stat(path)
