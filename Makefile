@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 LIGHTHOUSE_VERSION := 12.8.2
 LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
 
-.PHONY: run test check lint format check-content migrate bench bench-live burst crowd browsers clean film \
+.PHONY: run test check lint format check-content migrate bench floors bench-live burst crowd browsers clean film \
 	lighthouse screenshots
 
 $(VENV)/bin/python:
@@ -87,6 +87,10 @@ film: $(DEV_STAMP) browsers
 ## bench: requests per second and latency of the app against a bare FastAPI route
 bench: $(DEV_STAMP)
 	$(BIN)/python tests/perf/bench.py
+
+## floors: what the bare stack (FastAPI, sqlite3, psycopg) gives for the least each target needs
+floors: $(DEV_STAMP)
+	$(BIN)/python -m tests.perf.floors $(FLOORS_ARGS)
 
 ## bench-live: click to every pupil's device in a live session, 30 and 1,000 pupils, both databases
 bench-live: $(DEV_STAMP)

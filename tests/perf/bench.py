@@ -153,14 +153,17 @@ def serve_course(env: dict[str, str], workers: int, tmp: Path) -> Server:
     return start_server("course", [*command, "--workers", str(workers)], env, tmp)
 
 
-def serve_hello(workers: int, tmp: Path) -> Server:
-    """Serve tests/perf/hello.py with the same uvicorn options as `course serve`."""
+def serve_hello(
+    workers: int, tmp: Path, app: str = "hello:app", extra_env: dict[str, str] | None = None
+) -> Server:
+    """Serve tests/perf/hello.py (or another app beside it, with more environment) with the same
+    uvicorn options as `course serve`."""
     port = free_port()
     command = [
         str(BIN / "python"),
         "-m",
         "uvicorn",
-        "hello:app",
+        app,
         "--app-dir",
         str(Path(__file__).resolve().parent),
         "--host",
@@ -176,7 +179,7 @@ def serve_hello(workers: int, tmp: Path) -> Server:
         "info",
     ]
     env = {key: value for key, value in os.environ.items() if not key.startswith("COURSE_")}
-    return start_server("hello", command, env, tmp)
+    return start_server(app.split(":")[0], command, {**env, **(extra_env or {})}, tmp)
 
 
 def wait_until_up(server: Server) -> None:
