@@ -60,6 +60,10 @@ def create_app(settings: Settings | None = None, *, catalogue: Catalogue | None 
         openapi_url=None,
         lifespan=lifespan,
         redirect_slashes=False,  # SlashRedirectMiddleware redirects without trusting Host
+        # FastAPI's own OpenTelemetry off: its spans and logs would carry pupils' addresses,
+        # paths and exception text to any provider configured in the process, and its check
+        # for one cost every request about a tenth of a lesson page's own work.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     mount_routes(app)
     # Every internal link is built by name; the routes are fixed now, so each path is built once.

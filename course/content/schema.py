@@ -1,6 +1,7 @@
 """The catalogue: immutable, rendered lessons and quizzes, looked up by slug or id."""
 
 from collections.abc import Mapping
+from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
@@ -212,10 +213,6 @@ class Catalogue(Frozen):
     help_directory: HelpDirectory = HelpDirectory()  # lessons/help.yaml
     steps: StepList = StepList()  # the canonical "what to do" steps (lessons/steps.yaml)
 
-    _lessons_by_slug: dict[str, Lesson] = PrivateAttr(default_factory=dict)
-    _items_by_id: dict[str, tuple[Quiz, Item]] = PrivateAttr(default_factory=dict)
-    _lessons_by_band: dict[str, tuple[Lesson, ...]] = PrivateAttr(default_factory=dict)
-
     @field_validator("quizzes")
     @classmethod
     def read_only_quizzes(cls, quizzes: Mapping[str, Quiz]) -> Mapping[str, Quiz]:
@@ -233,13 +230,20 @@ class Catalogue(Frozen):
         """Keep lessons in course order, whatever order they were given in."""
         return tuple(sorted(lessons, key=lambda lesson: lesson.order))
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Build the lookup tables once; every request uses them."""
-        self._lessons_by_slug = {lesson.slug: lesson for lesson in self.lessons}
-        self._items_by_id = {
-            item.id: (quiz, item) for quiz in self.quizzes.values() for item in quiz.items
-        }
-        self._lessons_by_band = {
+    # The lookup tables, built at the first use and kept: every request uses them. As cached
+    # properties they are plain attributes after that (a private attribute is looked up through
+    # pydantic's __getattr__, which cost a lesson page more than its own dictionary lookups).
+    @cached_property
+    def _lessons_by_slug(self) -> dict[str, Lesson]:
+        return {lesson.slug: lesson for lesson in self.lessons}
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, tuple[Quiz, Item]]:
+        return {item.id: (quiz, item) for quiz in self.quizzes.values() for item in quiz.items}
+
+    @cached_property
+    def _lessons_by_band(self) -> dict[str, tuple[Lesson, ...]]:
+        return {
             band: tuple(lesson for lesson in self.lessons if band in lesson.audiences)
             for band in AUDIENCES
         }

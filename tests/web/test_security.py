@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from opentelemetry import trace
 
 from course.security.cookies import CSRF_COOKIE
 from tests.pages import csrf_token, start_learner
@@ -165,3 +166,33 @@ def test_odd_csrf_tokens_are_refused_not_crashed_on(client: TestClient, token: s
         headers={"X-CSRF-Token": token.encode()},
     )
     assert header.status_code == 403
+
+
+class RecordingTracerProvider(trace.TracerProvider):
+    """A tracing setup an operator (or a library) might install in the process: it records
+    who asks it for a tracer, and hands out ones that record nothing."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def get_tracer(self, instrumenting_module_name: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def, override]
+        self.asked.append(instrumenting_module_name)
+        return trace.NoOpTracer()
+
+
+def test_fastapis_own_telemetry_never_sees_a_request(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its request spans would carry the path, the client's address and user agent to whatever
+    # tracing the process has: the course stores none of those, so it sends none either.
+    provider = RecordingTracerProvider()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    bare = FastAPI()  # the control: FastAPI's default would trace this request
+    bare.add_api_route("/", lambda: "hello")
+    with TestClient(bare) as plain:
+        plain.get("/")
+    assert provider.asked, "the recording provider was not used: this test proves nothing"
+    provider.asked.clear()
+    start_learner(client)
+    assert client.get("/").status_code == 200
+    assert provider.asked == []
