@@ -65,21 +65,28 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres_schema(base_url: str, prefix: str = "test") -> Iterator[str]:
-    """A new schema in the PostgreSQL database, migrated; its URL; dropped afterwards."""
+def empty_schema(base_url: str, prefix: str = "test") -> Iterator[str]:
+    """A new, empty schema in the PostgreSQL database; its URL (which points into it); dropped
+    afterwards, with whatever was made in it."""
     schema = f"{prefix}_{secrets.token_hex(6)}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     separator = "&" if "?" in base_url else "?"
-    url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
     try:
-        migrate_postgres(base_url, url)
-        yield url
+        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@contextmanager
+def postgres_schema(base_url: str, prefix: str = "test") -> Iterator[str]:
+    """A new schema in the PostgreSQL database, migrated; its URL; dropped afterwards."""
+    with empty_schema(base_url, prefix) as url:
+        migrate_postgres(base_url, url)
+        yield url
 
 
 def make_room(url: str, secret: str, pupils: int = 1) -> Room:

@@ -25,7 +25,6 @@ import asyncio
 import os
 import platform
 import re
-import secrets
 import ssl
 import statistics
 import subprocess
@@ -40,8 +39,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 
+from tests.live_servers import empty_schema
 from tests.perf.bench import (
     AGE_BAND,
     CSRF_INPUT,
@@ -314,25 +314,9 @@ def server_problems(log: Path, seen: Counter[str]) -> Counter[str]:
     return fresh
 
 
-@contextmanager
-def postgres_schema(admin_url: str) -> Iterator[str]:
-    """A fresh schema in the PostgreSQL database for one run; the app's URL points into it."""
-    schema = f"crowd_{secrets.token_hex(6)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in admin_url else "?"
-    try:
-        yield f"{admin_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 def run_database(args: argparse.Namespace, database: str, tmp: Path) -> list[Burst]:
     """Serve the app on a fresh database and release every crowd, `repeat` times each."""
-    with postgres_schema(args.postgres_url) if database == "postgresql" else _sqlite() as url:
+    with empty_schema(args.postgres_url, "crowd") if database == "postgresql" else _sqlite() as url:
         env = course_env(tmp)
         env["COURSE_ENV"] = "development"
         env |= UNLIMITED

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import POSTGRES_URL
+from tests.live_servers import empty_schema
 from tests.perf import floors
 
 pytestmark = [
@@ -32,12 +32,8 @@ def floor_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Module
     folder = tmp_path_factory.mktemp("floors")
     floors.make_sqlite(folder / "floor.db")
     assert POSTGRES_URL, "COURSE_TEST_DATABASE_URL is not set"
-    base = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    schema = f"floors_{secrets.token_hex(6)}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    libpq = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    with pytest.MonkeyPatch.context() as patch:
+    with empty_schema(POSTGRES_URL, "floors") as url, pytest.MonkeyPatch.context() as patch:
+        libpq = url.replace("postgresql+psycopg://", "postgresql://")
         floors.make_postgres(libpq)
         patch.setenv("FLOOR_SQLITE", str(folder / "floor.db"))
         patch.setenv("FLOOR_POSTGRES", libpq)
@@ -49,8 +45,6 @@ def floor_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Module
         finally:
             while not module.postgres_pool.empty():
                 module.postgres_pool.get().close()
-            with psycopg.connect(base, autocommit=True) as admin:
-                admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 def test_every_floor_answers_and_the_inserts_are_stored(

@@ -9,18 +9,15 @@ so of each other, and without the lock they race every time."""
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from course.migrations.run import current_revision
 from tests.conftest import POSTGRES_URL
+from tests.live_servers import empty_schema
 
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 ROUNDS = 3  # fresh databases per test: one race is enough without the lock, three to be sure
@@ -86,22 +83,6 @@ def test_two_migrates_at_once_on_a_new_sqlite_file_both_succeed(tmp_path: Path) 
         assert (tmp_path / f"course-{round_}.db-migrate").exists()
 
 
-@contextmanager
-def empty_postgres_schema(base_url: str) -> Iterator[str]:
-    """A new, empty (unmigrated) schema in the PostgreSQL database; its URL; dropped afterwards."""
-    schema = f"migrate_{secrets.token_hex(6)}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(
     not POSTGRES_URL and not IN_CI,
@@ -110,5 +91,5 @@ def empty_postgres_schema(base_url: str) -> Iterator[str]:
 def test_two_migrates_at_once_on_a_new_postgres_schema_both_succeed() -> None:
     assert POSTGRES_URL, "COURSE_TEST_DATABASE_URL is not set"
     for _ in range(ROUNDS):
-        with empty_postgres_schema(POSTGRES_URL) as url:
+        with empty_schema(POSTGRES_URL, "migrate") as url:
             assert_one_created_one_up_to_date(url)
