@@ -115,6 +115,10 @@ def assert_accessible(axe_source: str) -> Callable[[Page, str], None]:
     """Assert that axe-core finds no WCAG 2.2 A/AA violation on the page as it is now."""
 
     def check(page: Page, state: str) -> None:
+        # After a click that navigates, the new page's heading can be there before its
+        # stylesheet is applied: axe would then measure the page unstyled (and find its links
+        # too small). The load event comes after the stylesheet.
+        page.wait_for_load_state("load")
         violations = axe_violations(page, axe_source)
         report = describe_violations(violations)
         if violations:
